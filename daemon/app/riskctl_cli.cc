@@ -1,0 +1,29 @@
+#include <cstdio>
+#include <string_view>
+
+#include "daemon/app/cli.h"
+#include "daemon/app/version.h"
+
+namespace riskd::app {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: riskctl <command> [options]\n"
+    "       riskctl --help | --version\n";
+
+}  // namespace
+
+int RiskctlMain(int argc, char** argv) {
+  if (argc == 2 && std::string_view(argv[1]) == "--help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (argc == 2 && std::string_view(argv[1]) == "--version") {
+    std::printf("riskctl %s\n", kVersion);
+    return 0;
+  }
+  std::fputs(kUsage, stderr);
+  return 2;
+}
+
+}  // namespace riskd::app

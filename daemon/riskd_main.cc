@@ -1,0 +1,3 @@
+#include "daemon/app/cli.h"
+
+int main(int argc, char** argv) { return riskd::app::RiskdMain(argc, argv); }
