@@ -1,0 +1,254 @@
+#include "daemon/metrics/metrics.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <map>
+#include <mutex>
+#include <vector>
+
+namespace riskd::metrics {
+namespace {
+
+using prometheus::Counter;
+using prometheus::Family;
+using prometheus::Gauge;
+using prometheus::Histogram;
+
+// A family plus a cache of its children keyed by the joined label values.
+// Children created in the constructor (`Precreate`) are read without a lock;
+// others are created once under `mu_`.
+template <typename T>
+class Labeled {
+ public:
+  Labeled(Family<T>& family, std::vector<std::string> label_names, Histogram::BucketBoundaries buckets = {})
+      : buckets_(std::move(buckets)), family_(family), names_(std::move(label_names)) {}
+
+  void Precreate(std::initializer_list<std::string_view> values) { fixed_.emplace(Key(values), &Create(values)); }
+
+  T& Get(std::initializer_list<std::string_view> values) {
+    std::string key = Key(values);
+    if (auto it = fixed_.find(key); it != fixed_.end()) return *it->second;
+    std::lock_guard lock(mu_);
+    auto [it, inserted] = extra_.try_emplace(key, nullptr);
+    if (inserted) it->second = &Create(values);
+    return *it->second;
+  }
+
+  void Remove(std::initializer_list<std::string_view> values) {
+    std::lock_guard lock(mu_);
+    auto it = extra_.find(Key(values));
+    if (it == extra_.end()) return;
+    family_.Remove(it->second);
+    extra_.erase(it);
+  }
+
+ private:
+  static std::string Key(std::initializer_list<std::string_view> values) {
+    std::string key;
+    for (auto v : values) {
+      key.append(v);
+      key.push_back('\x1f');
+    }
+    return key;
+  }
+
+  T& Create(std::initializer_list<std::string_view> values) {
+    std::map<std::string, std::string> labels;
+    size_t i = 0;
+    for (auto v : values) labels.emplace(names_.at(i++), std::string(v));
+    if constexpr (std::is_same_v<T, Histogram>) {
+      return family_.Add(labels, buckets_);
+    } else {
+      return family_.Add(labels);
+    }
+  }
+
+  Histogram::BucketBoundaries buckets_;  // histograms only
+  Family<T>& family_;
+  std::vector<std::string> names_;
+  std::map<std::string, T*, std::less<>> fixed_;
+  std::mutex mu_;
+  std::map<std::string, T*, std::less<>> extra_;
+};
+
+constexpr std::string_view kEventTypes[] = {"login", "password_reset", "support_request", "verification",
+                                            "account_change"};
+constexpr std::string_view kRejectReasons[] = {"malformed",     "missing_field", "invalid_field",
+                                               "payload_count", "unknown_enum",  "key_mismatch",
+                                               "future_timestamp", "too_large",  "unsupported_content_type"};
+constexpr std::string_view kRules[] = {"email_reset_then_sensitive_request",
+                                       "email_reset_then_unfamiliar_login",
+                                       "recovery_change_after_reset",
+                                       "unfamiliar_context",
+                                       "unauthenticated_sensitive_request",
+                                       "failed_verification_burst",
+                                       "failed_login_burst",
+                                       "impossible_travel",
+                                       "reset_burst",
+                                       "mfa_removed"};
+constexpr std::string_view kLevels[] = {"LOW", "MEDIUM", "HIGH", "CRITICAL"};
+constexpr std::string_view kActions[] = {"SEND_CREDENTIALS", "CHANGE_EMAIL",   "CHANGE_PHONE", "DISABLE_MFA",
+                                         "RESET_PASSWORD",   "TRANSFER_ASSET", "OTHER"};
+constexpr std::string_view kDecisions[] = {"ALLOW", "STEP_UP", "DENY"};
+
+// Receive -> committed is dominated by batching (tens of ms) with a tail
+// into seconds when RocksDB stalls.
+const Histogram::BucketBoundaries kProcessingBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                        0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+// Event time -> committed includes producer delay and consumer lag: from
+// milliseconds to a day of catch-up.
+const Histogram::BucketBoundaries kEventLagBuckets = {0.01, 0.05, 0.1,  0.5,  1,     5,     10,
+                                                      30,   60,   300,  900,  3600,  21600, 86400};
+// API answers are sub-millisecond when healthy; the SLO is p99 < 2 ms.
+const Histogram::BucketBoundaries kHttpBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005,
+                                                  0.01,   0.025,   0.05,   0.1,   0.25,  1};
+
+}  // namespace
+
+struct Metrics::Impl {
+  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+
+  Family<Counter>& events_family = prometheus::BuildCounter()
+      .Name("riskd_events_total").Help("Consumed events applied to state, by payload type").Register(*registry);
+  Family<Counter>& rejected_family = prometheus::BuildCounter()
+      .Name("riskd_events_rejected_total").Help("Consumed messages rejected to the dead-letter topic, by reason")
+      .Register(*registry);
+  Counter& duplicates = prometheus::BuildCounter()
+      .Name("riskd_event_duplicates_total").Help("Consumed events whose id was already applied")
+      .Register(*registry).Add({});
+  Counter& late = prometheus::BuildCounter()
+      .Name("riskd_events_late_total").Help("Applied events that arrived later than allowed_lateness")
+      .Register(*registry).Add({});
+  Histogram& processing = prometheus::BuildHistogram()
+      .Name("riskd_event_processing_seconds").Help("Time from receiving an event to committing its state")
+      .Register(*registry).Add({}, kProcessingBuckets);
+  Histogram& event_lag = prometheus::BuildHistogram()
+      .Name("riskd_event_lag_seconds").Help("Time from an event's occurredAt to committing its state")
+      .Register(*registry).Add({}, kEventLagBuckets);
+  Family<Gauge>& consumer_lag_family = prometheus::BuildGauge()
+      .Name("riskd_consumer_lag_messages").Help("Messages behind the partition's high watermark")
+      .Register(*registry);
+  Family<Counter>& rule_family = prometheus::BuildCounter()
+      .Name("riskd_rule_fired_total").Help("Rule firings, live and shadow").Register(*registry);
+  Family<Counter>& transition_family = prometheus::BuildCounter()
+      .Name("riskd_level_transitions_total").Help("Risk level changes caused by events").Register(*registry);
+  Counter& updates_published = prometheus::BuildCounter()
+      .Name("riskd_updates_published_total").Help("RiskUpdates and dead letters delivered to Kafka")
+      .Register(*registry).Add({});
+  Counter& produce_errors = prometheus::BuildCounter()
+      .Name("riskd_produce_errors_total").Help("Kafka produce attempts that failed and will be retried")
+      .Register(*registry).Add({});
+  Counter& store_write_failures = prometheus::BuildCounter()
+      .Name("riskd_store_write_failures_total").Help("RocksDB batch commits that failed and will be retried")
+      .Register(*registry).Add({});
+  Family<Counter>& evaluations_family = prometheus::BuildCounter()
+      .Name("riskd_evaluations_total").Help("Evaluate answers by action and decision").Register(*registry);
+  Family<Counter>& http_family = prometheus::BuildCounter()
+      .Name("riskd_http_requests_total").Help("HTTP requests by route and status code").Register(*registry);
+  Family<Histogram>& http_duration_family = prometheus::BuildHistogram()
+      .Name("riskd_http_request_duration_seconds").Help("HTTP request handling time by route")
+      .Register(*registry);
+  Gauge& accounts = prometheus::BuildGauge()
+      .Name("riskd_accounts").Help("Accounts with state (estimate)").Register(*registry).Add({});
+  Gauge& state_bytes = prometheus::BuildGauge()
+      .Name("riskd_state_bytes").Help("Live bytes of state in RocksDB (estimate)").Register(*registry).Add({});
+  Family<Gauge>& rocksdb_family = prometheus::BuildGauge()
+      .Name("riskd_rocksdb").Help("RocksDB figures by name (pending compaction bytes, stalls, ...)")
+      .Register(*registry);
+  Family<Counter>& reloads_family = prometheus::BuildCounter()
+      .Name("riskd_config_reloads_total").Help("Config reloads by result").Register(*registry);
+  Family<Gauge>& config_info_family = prometheus::BuildGauge()
+      .Name("riskd_config_info").Help("The configVersion in force (value 1)").Register(*registry);
+  Family<Gauge>& build_info_family = prometheus::BuildGauge()
+      .Name("riskd_build_info").Help("riskd build version (value 1)").Register(*registry);
+
+  Labeled<Counter> events{events_family, {"type"}};
+  Labeled<Counter> rejected{rejected_family, {"reason"}};
+  Labeled<Gauge> consumer_lag{consumer_lag_family, {"topic", "partition"}};
+  Labeled<Counter> rules{rule_family, {"rule", "shadow"}};
+  Labeled<Counter> transitions{transition_family, {"from", "to"}};
+  Labeled<Counter> evaluations{evaluations_family, {"action", "decision"}};
+  Labeled<Counter> http{http_family, {"route", "code"}};
+  Labeled<Histogram> http_duration{http_duration_family, {"route"}, kHttpBuckets};
+  Labeled<Gauge> rocksdb{rocksdb_family, {"name"}};
+  Labeled<Counter> reloads{reloads_family, {"result"}};
+
+  std::mutex config_mu;
+  Gauge* config_info = nullptr;
+
+  Impl() {
+    for (auto t : kEventTypes) events.Precreate({t});
+    for (auto r : kRejectReasons) rejected.Precreate({r});
+    for (auto r : kRules) {
+      rules.Precreate({r, "false"});
+      rules.Precreate({r, "true"});
+    }
+    for (auto from : kLevels)
+      for (auto to : kLevels)
+        if (from != to) transitions.Precreate({from, to});
+    for (auto a : kActions)
+      for (auto d : kDecisions) evaluations.Precreate({a, d});
+    reloads.Precreate({"success"});
+    reloads.Precreate({"failure"});
+  }
+};
+
+Metrics::Metrics(std::string_view build_version) : impl_(std::make_unique<Impl>()) {
+  impl_->build_info_family.Add({{"version", std::string(build_version)}}).Set(1);
+}
+
+Metrics::~Metrics() = default;
+
+std::string Metrics::Scrape() const { return prometheus::TextSerializer().Serialize(impl_->registry->Collect()); }
+
+prometheus::Registry& Metrics::registry() { return *impl_->registry; }
+
+void Metrics::EventApplied(std::string_view type) { impl_->events.Get({type}).Increment(); }
+void Metrics::EventRejected(std::string_view reason) { impl_->rejected.Get({reason}).Increment(); }
+void Metrics::EventDuplicate() { impl_->duplicates.Increment(); }
+void Metrics::EventLate() { impl_->late.Increment(); }
+void Metrics::ObserveProcessingSeconds(double s) { impl_->processing.Observe(s); }
+void Metrics::ObserveEventLagSeconds(double s) { impl_->event_lag.Observe(s); }
+
+void Metrics::SetConsumerLag(const std::string& topic, int32_t partition, int64_t messages) {
+  impl_->consumer_lag.Get({topic, std::to_string(partition)}).Set(static_cast<double>(messages));
+}
+void Metrics::RemoveConsumerLag(const std::string& topic, int32_t partition) {
+  impl_->consumer_lag.Remove({topic, std::to_string(partition)});
+}
+
+void Metrics::RuleFired(std::string_view rule, bool shadow) {
+  impl_->rules.Get({rule, shadow ? "true" : "false"}).Increment();
+}
+void Metrics::LevelTransition(std::string_view from, std::string_view to) {
+  impl_->transitions.Get({from, to}).Increment();
+}
+void Metrics::UpdatePublished() { impl_->updates_published.Increment(); }
+void Metrics::ProduceError() { impl_->produce_errors.Increment(); }
+void Metrics::StoreWriteFailure() { impl_->store_write_failures.Increment(); }
+
+void Metrics::Evaluation(std::string_view action, std::string_view decision) {
+  impl_->evaluations.Get({action, decision}).Increment();
+}
+void Metrics::HttpRequest(std::string_view route, int code, double seconds) {
+  impl_->http.Get({route, std::to_string(code)}).Increment();
+  impl_->http_duration.Get({route}).Observe(seconds);
+}
+
+void Metrics::SetAccounts(int64_t n) { impl_->accounts.Set(static_cast<double>(n)); }
+void Metrics::SetStateBytes(int64_t n) { impl_->state_bytes.Set(static_cast<double>(n)); }
+void Metrics::SetRocksDbFigure(std::string_view name, double value) { impl_->rocksdb.Get({name}).Set(value); }
+void Metrics::ConfigReload(bool ok) { impl_->reloads.Get({ok ? "success" : "failure"}).Increment(); }
+
+void Metrics::SetConfigVersion(const std::string& version) {
+  std::lock_guard lock(impl_->config_mu);
+  if (impl_->config_info != nullptr) impl_->config_info_family.Remove(impl_->config_info);
+  impl_->config_info = &impl_->config_info_family.Add({{"version", version}});
+  impl_->config_info->Set(1);
+}
+
+}  // namespace riskd::metrics
