@@ -2,6 +2,8 @@
 //   {"ts":"…","level":"info","component":"kafka","msg":"…","partition":"3"}
 // Never pass tokens, hashes or raw event payloads as fields.
 // Thread-safe: each line is written with one write(2).
+// Lines that bad input can repeat (rejections, client errors) go through
+// RateLimitedLogger in rate_limit.h, so a flood cannot flood the log.
 #pragma once
 
 #include <initializer_list>
