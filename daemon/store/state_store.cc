@@ -1,0 +1,362 @@
+#include "daemon/store/state_store.h"
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/backup_engine.h>
+#include <rocksdb/write_buffer_manager.h>
+
+#include "daemon/store/age_filter.h"
+#include "daemon/store/batch_writer.h"
+#include "daemon/store/keys.h"
+
+namespace riskd::store {
+namespace {
+
+constexpr const char* kAuditCf = "audit";
+constexpr const char* kMetaCf = "meta";
+constexpr const char* kFormatVersionKey = "format_version";
+constexpr const char* kFormatVersion = "1";
+
+Error IoError(const rocksdb::Status& s, std::string_view what) {
+  return Error{"io_error", std::string(what) + ": " + s.ToString()};
+}
+
+// The highest sequence number under `prefix` + 8-byte BE seq, or 0.
+uint64_t LastSequence(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string_view prefix,
+                      size_t seq_offset) {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf));
+  std::string upper(prefix);
+  upper.append(16, '\xff');
+  it->SeekForPrev(upper);
+  if (!it->Valid() || !it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) return 0;
+  if (it->key().size() < seq_offset + 8) return 0;
+  return DecodeFixed64BE(std::string_view(it->key().data() + seq_offset, 8));
+}
+
+}  // namespace
+
+struct StateStore::Impl {
+  struct Slot {
+    rocksdb::ColumnFamilyHandle* cf = nullptr;
+    std::unique_ptr<std::atomic<uint64_t>> next_seq;
+  };
+
+  std::unique_ptr<rocksdb::DB> db;
+  std::shared_ptr<rocksdb::Cache> cache;
+  std::shared_ptr<rocksdb::WriteBufferManager> write_buffers;
+  rocksdb::ColumnFamilyOptions partition_cf_options;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // all, closed in ~Impl
+  rocksdb::ColumnFamilyHandle* audit_cf = nullptr;
+  rocksdb::ColumnFamilyHandle* meta_cf = nullptr;
+  std::atomic<uint64_t> audit_seq{0};
+  DirectWriter direct_writer;
+  BatchWriter* writer = nullptr;
+  bool sync = false;
+
+  // Handles are created under the unique lock and only destroyed in ~Impl,
+  // so a pointer looked up under the shared lock stays valid.
+  mutable std::shared_mutex mu;
+  std::map<int32_t, Slot> partitions;
+
+  ~Impl() {
+    if (!db) return;
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    db->Close();
+  }
+
+  const Slot* Find(int32_t partition) const {
+    std::shared_lock lock(mu);
+    auto it = partitions.find(partition);
+    return it == partitions.end() ? nullptr : &it->second;
+  }
+
+  void AddSlot(int32_t partition, rocksdb::ColumnFamilyHandle* cf) {
+    Slot slot;
+    slot.cf = cf;
+    slot.next_seq = std::make_unique<std::atomic<uint64_t>>(
+        LastSequence(db.get(), cf, std::string(1, keys::kOutbox), 1) + 1);
+    partitions.emplace(partition, std::move(slot));
+  }
+
+  Status Write(rocksdb::WriteBatch* batch, bool force_sync) {
+    rocksdb::WriteOptions wo;
+    wo.sync = sync || force_sync;
+    auto s = writer->Write(db.get(), wo, batch);
+    if (!s.ok()) return IoError(s, "write");
+    return OkStatus();
+  }
+};
+
+StateStore::StateStore(StoreOptions options, std::unique_ptr<Impl> impl)
+    : options_(std::move(options)), impl_(std::move(impl)) {}
+
+StateStore::~StateStore() = default;
+
+Result<std::unique_ptr<StateStore>> StateStore::Open(const StoreOptions& options) {
+  if (options.dir.empty()) return Error{"invalid_argument", "state.dir is empty"};
+  if (options.clock == nullptr) return Error{"invalid_argument", "store needs a clock"};
+  auto impl = std::make_unique<Impl>();
+  impl->sync = options.sync;
+  impl->writer = options.writer ? options.writer : &impl->direct_writer;
+  impl->cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  impl->write_buffers =
+      std::make_shared<rocksdb::WriteBufferManager>(options.write_buffer_bytes, impl->cache);
+
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = impl->cache;
+  table.cache_index_and_filter_blocks = true;  // keeps index memory inside the bound too
+  rocksdb::ColumnFamilyOptions base;
+  base.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  base.write_buffer_size = std::max<size_t>(options.write_buffer_bytes / 4, 1u << 20);
+  impl->partition_cf_options = base;
+  impl->partition_cf_options.compaction_filter_factory =
+      NewAgeOutFilterFactory(options.clock, options.max_idle);
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.write_buffer_manager = impl->write_buffers;
+  db_options.max_background_jobs = 2;
+  db_options.keep_log_file_num = 4;
+
+  std::vector<std::string> names;
+  auto ls = rocksdb::DB::ListColumnFamilies(db_options, options.dir, &names);
+  if (!ls.ok()) names = {rocksdb::kDefaultColumnFamilyName};  // a new database
+  for (const char* required : {kAuditCf, kMetaCf}) {
+    if (std::find(names.begin(), names.end(), required) == names.end()) names.emplace_back(required);
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& name : names) {
+    descriptors.emplace_back(name, keys::ParsePartitionCf(name) >= 0 ? impl->partition_cf_options : base);
+  }
+
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  if (options.read_only) {
+    s = rocksdb::DB::OpenForReadOnly(db_options, options.dir, descriptors, &impl->handles, &raw);
+  } else {
+    s = rocksdb::DB::Open(db_options, options.dir, descriptors, &impl->handles, &raw);
+  }
+  if (!s.ok()) return IoError(s, "open " + options.dir);
+  impl->db.reset(raw);
+
+  for (size_t i = 0; i < names.size(); ++i) {
+    const int32_t p = keys::ParsePartitionCf(names[i]);
+    if (p >= 0) impl->AddSlot(p, impl->handles[i]);
+    if (names[i] == kAuditCf) impl->audit_cf = impl->handles[i];
+    if (names[i] == kMetaCf) impl->meta_cf = impl->handles[i];
+  }
+  impl->audit_seq = LastSequence(impl->db.get(), impl->audit_cf, "", 8);
+
+  if (!options.read_only) {
+    std::string version;
+    auto g = impl->db->Get(rocksdb::ReadOptions(), impl->meta_cf, kFormatVersionKey, &version);
+    if (g.IsNotFound()) {
+      auto p = impl->db->Put(rocksdb::WriteOptions(), impl->meta_cf, kFormatVersionKey, kFormatVersion);
+      if (!p.ok()) return IoError(p, "write format version");
+    } else if (!g.ok()) {
+      return IoError(g, "read format version");
+    } else if (version != kFormatVersion) {
+      return Error{"incompatible", "state format version " + version + " is not " + kFormatVersion};
+    }
+  }
+  return std::unique_ptr<StateStore>(new StateStore(options, std::move(impl)));
+}
+
+Status StateStore::AddPartition(int32_t partition) {
+  if (impl_->Find(partition)) return OkStatus();
+  if (options_.read_only) return Error{"read_only", "store opened read-only"};
+  std::unique_lock lock(impl_->mu);
+  if (impl_->partitions.count(partition)) return OkStatus();
+  rocksdb::ColumnFamilyHandle* cf = nullptr;
+  auto s = impl_->db->CreateColumnFamily(impl_->partition_cf_options, keys::PartitionCf(partition), &cf);
+  if (!s.ok()) return IoError(s, "create column family " + keys::PartitionCf(partition));
+  impl_->handles.push_back(cf);
+  impl_->AddSlot(partition, cf);
+  return OkStatus();
+}
+
+bool StateStore::HasPartition(int32_t partition) const { return impl_->Find(partition) != nullptr; }
+
+std::vector<int32_t> StateStore::Partitions() const {
+  std::shared_lock lock(impl_->mu);
+  std::vector<int32_t> out;
+  for (const auto& [p, slot] : impl_->partitions) out.push_back(p);
+  return out;
+}
+
+Result<std::optional<AccountRecord>> StateStore::GetAccount(int32_t partition,
+                                                            std::string_view account_id) const {
+  const auto* slot = impl_->Find(partition);
+  if (!slot) return std::optional<AccountRecord>();
+  std::string value;
+  auto s = impl_->db->Get(rocksdb::ReadOptions(), slot->cf, keys::Account(account_id), &value);
+  if (s.IsNotFound()) return std::optional<AccountRecord>();
+  if (!s.ok()) return IoError(s, "read account");
+  auto record = DecodeAccount(value);
+  if (!record) return Error{"corrupt", "account record too short"};
+  return std::optional<AccountRecord>(std::move(*record));
+}
+
+Result<std::optional<int64_t>> StateStore::GetNextOffset(int32_t partition, std::string_view topic) const {
+  const auto* slot = impl_->Find(partition);
+  if (!slot) return std::optional<int64_t>();
+  std::string value;
+  auto s = impl_->db->Get(rocksdb::ReadOptions(), slot->cf, keys::Offset(topic), &value);
+  if (s.IsNotFound()) return std::optional<int64_t>();
+  if (!s.ok()) return IoError(s, "read offset");
+  if (value.size() != 8) return Error{"corrupt", "offset record is not 8 bytes"};
+  return std::optional<int64_t>(static_cast<int64_t>(DecodeFixed64BE(value)));
+}
+
+Status StateStore::Commit(const PartitionWrite& write) {
+  const auto* slot = impl_->Find(write.partition);
+  if (!slot) return Error{"not_found", "partition " + std::to_string(write.partition) + " not in store"};
+  rocksdb::WriteBatch batch;
+  for (const auto& [id, record] : write.accounts) {
+    auto s = batch.Put(slot->cf, keys::Account(id), EncodeAccount(record));
+    if (!s.ok()) return IoError(s, "batch put");
+  }
+  for (const auto& [topic, offset] : write.next_offsets) {
+    std::string v;
+    PutFixed64BE(&v, static_cast<uint64_t>(offset));
+    auto s = batch.Put(slot->cf, keys::Offset(topic), v);
+    if (!s.ok()) return IoError(s, "batch put");
+  }
+  for (const auto& entry : write.outbox) {
+    auto s = batch.Put(slot->cf, keys::Outbox(slot->next_seq->fetch_add(1)), EncodeOutbox(entry));
+    if (!s.ok()) return IoError(s, "batch put");
+  }
+  return impl_->Write(&batch, write.sync);
+}
+
+Result<std::vector<OutboxItem>> StateStore::ReadOutbox(int32_t partition, uint64_t after_seq,
+                                                       size_t max) const {
+  std::vector<OutboxItem> out;
+  const auto* slot = impl_->Find(partition);
+  if (!slot) return out;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), slot->cf));
+  for (it->Seek(keys::Outbox(after_seq + 1)); it->Valid() && out.size() < max; it->Next()) {
+    const auto key = it->key();
+    if (key.size() != 9 || key[0] != keys::kOutbox) break;
+    auto entry = DecodeOutbox(std::string_view(it->value().data(), it->value().size()));
+    if (!entry) return Error{"corrupt", "outbox entry does not decode"};
+    out.push_back(OutboxItem{partition, DecodeFixed64BE(std::string_view(key.data() + 1, 8)), std::move(*entry)});
+  }
+  if (!it->status().ok()) return IoError(it->status(), "read outbox");
+  return out;
+}
+
+Status StateStore::DeleteOutbox(int32_t partition, const std::vector<uint64_t>& seqs) {
+  const auto* slot = impl_->Find(partition);
+  if (!slot || seqs.empty()) return OkStatus();
+  rocksdb::WriteBatch batch;
+  for (uint64_t seq : seqs) {
+    auto s = batch.Delete(slot->cf, keys::Outbox(seq));
+    if (!s.ok()) return IoError(s, "batch delete");
+  }
+  return impl_->Write(&batch, false);
+}
+
+Status StateStore::PutPartitionMeta(int32_t partition, std::string_view name, std::string_view value) {
+  const auto* slot = impl_->Find(partition);
+  if (!slot) return Error{"not_found", "partition not in store"};
+  rocksdb::WriteBatch batch;
+  auto s = batch.Put(slot->cf, keys::PartitionMeta(name), rocksdb::Slice(value.data(), value.size()));
+  if (!s.ok()) return IoError(s, "batch put");
+  return impl_->Write(&batch, false);
+}
+
+Result<std::optional<std::string>> StateStore::GetPartitionMeta(int32_t partition,
+                                                                std::string_view name) const {
+  const auto* slot = impl_->Find(partition);
+  if (!slot) return std::optional<std::string>();
+  std::string value;
+  auto s = impl_->db->Get(rocksdb::ReadOptions(), slot->cf, keys::PartitionMeta(name), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return IoError(s, "read partition meta");
+  return std::optional<std::string>(std::move(value));
+}
+
+Status StateStore::AppendAudit(const AuditEntry& entry) {
+  rocksdb::WriteBatch batch;
+  const uint64_t seq = impl_->audit_seq.fetch_add(1) + 1;
+  auto s = batch.Put(impl_->audit_cf, keys::Audit(static_cast<uint64_t>(entry.at_micros), seq),
+                     EncodeAudit(entry));
+  if (!s.ok()) return IoError(s, "batch put");
+  return impl_->Write(&batch, false);
+}
+
+Result<std::vector<AuditEntry>> StateStore::ListAudit(std::string_view account_id) const {
+  std::vector<AuditEntry> out;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->audit_cf));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto entry = DecodeAudit(std::string_view(it->value().data(), it->value().size()));
+    if (!entry) return Error{"corrupt", "audit entry does not decode"};
+    if (account_id.empty() || entry->account_id == account_id) out.push_back(std::move(*entry));
+  }
+  if (!it->status().ok()) return IoError(it->status(), "read audit");
+  return out;
+}
+
+Status StateStore::ForEachAccount(
+    int32_t partition, const std::function<void(std::string_view, const AccountRecord&)>& fn) const {
+  const auto* slot = impl_->Find(partition);
+  if (!slot) return OkStatus();
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), slot->cf));
+  const std::string prefix(1, keys::kAccount);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    auto record = DecodeAccount(std::string_view(it->value().data(), it->value().size()));
+    if (!record) return Error{"corrupt", "account record too short"};
+    fn(std::string_view(it->key().data() + 1, it->key().size() - 1), *record);
+  }
+  if (!it->status().ok()) return IoError(it->status(), "scan accounts");
+  return OkStatus();
+}
+
+StoreStats StateStore::Stats() const {
+  StoreStats stats;
+  std::shared_lock lock(impl_->mu);
+  for (const auto& [p, slot] : impl_->partitions) {
+    uint64_t v = 0;
+    if (impl_->db->GetIntProperty(slot.cf, "rocksdb.estimate-num-keys", &v)) stats.accounts += static_cast<int64_t>(v);
+    if (impl_->db->GetIntProperty(slot.cf, "rocksdb.live-sst-files-size", &v)) stats.state_bytes += static_cast<int64_t>(v);
+    if (impl_->db->GetIntProperty(slot.cf, "rocksdb.cur-size-all-mem-tables", &v)) stats.state_bytes += static_cast<int64_t>(v);
+  }
+  return stats;
+}
+
+Status StateStore::CompactAll() {
+  if (options_.read_only) return Error{"read_only", "store opened read-only"};
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+  {
+    std::shared_lock lock(impl_->mu);
+    for (const auto& [p, slot] : impl_->partitions) cfs.push_back(slot.cf);
+  }
+  for (auto* cf : cfs) {
+    auto s = impl_->db->CompactRange(rocksdb::CompactRangeOptions(), cf, nullptr, nullptr);
+    if (!s.ok()) return IoError(s, "compact");
+  }
+  return OkStatus();
+}
+
+Status StateStore::CreateBackup(const std::string& backup_dir) {
+  if (options_.read_only) return Error{"read_only", "store opened read-only"};
+  rocksdb::BackupEngine* raw = nullptr;
+  auto s = rocksdb::BackupEngine::Open(rocksdb::Env::Default(), rocksdb::BackupEngineOptions(backup_dir), &raw);
+  if (!s.ok()) return IoError(s, "open backup dir " + backup_dir);
+  std::unique_ptr<rocksdb::BackupEngine> engine(raw);
+  rocksdb::CreateBackupOptions create;
+  create.flush_before_backup = true;
+  s = engine->CreateNewBackup(create, impl_->db.get());
+  if (!s.ok()) return IoError(s, "backup");
+  return OkStatus();
+}
+
+}  // namespace riskd::store

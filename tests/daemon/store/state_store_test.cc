@@ -1,0 +1,206 @@
+#include "daemon/store/state_store.h"
+
+#include <filesystem>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "daemon/clock/clock.h"
+#include "daemon/store/age_filter.h"
+#include "daemon/store/backup.h"
+#include "daemon/store/batch_writer.h"
+#include "daemon/store/keys.h"
+
+namespace riskd::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr scoring::EpochMicros kNow = 1'795'000'000LL * scoring::kSecond;
+
+class StateStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("riskd-store-test-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
+    fs::create_directories(root_);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  std::unique_ptr<StateStore> OpenStore(const std::string& name = "state", BatchWriter* writer = nullptr) {
+    StoreOptions options;
+    options.dir = (root_ / name).string();
+    options.clock = &clock_;
+    options.writer = writer;
+    auto store = StateStore::Open(options);
+    EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.error().message);
+    return store.ok() ? std::move(store.value()) : nullptr;
+  }
+
+  static PartitionWrite SampleWrite(int32_t partition, int64_t next_offset) {
+    PartitionWrite w;
+    w.partition = partition;
+    w.accounts.push_back({"acct-1", AccountRecord{kNow - scoring::kHour, "state-bytes-1"}});
+    w.next_offsets.push_back({"account-events", next_offset});
+    w.outbox.push_back(OutboxEntry{"risk-decisions", "acct-1", "{\"score\":60}", {{"content-type", "application/json"}}});
+    return w;
+  }
+
+  fs::path root_;
+  ManualClock clock_{kNow};
+};
+
+TEST_F(StateStoreTest, CommitIsVisibleAndSurvivesReopen) {
+  {
+    auto store = OpenStore();
+    ASSERT_TRUE(store->AddPartition(3).ok());
+    ASSERT_TRUE(store->Commit(SampleWrite(3, 42)).ok());
+    auto account = store->GetAccount(3, "acct-1");
+    ASSERT_TRUE(account.ok());
+    ASSERT_TRUE(account->has_value());
+    EXPECT_EQ((*account)->state, "state-bytes-1");
+  }
+  auto store = OpenStore();
+  EXPECT_TRUE(store->HasPartition(3));
+  EXPECT_EQ(store->Partitions(), std::vector<int32_t>{3});
+  auto offset = store->GetNextOffset(3, "account-events");
+  ASSERT_TRUE(offset.ok());
+  EXPECT_EQ(offset->value_or(-1), 42);
+  auto account = store->GetAccount(3, "acct-1");
+  ASSERT_TRUE(account.ok() && account->has_value());
+  EXPECT_EQ((*account)->last_event_micros, kNow - scoring::kHour);
+  auto outbox = store->ReadOutbox(3, 0, 10);
+  ASSERT_TRUE(outbox.ok());
+  ASSERT_EQ(outbox->size(), 1u);
+  EXPECT_EQ((*outbox)[0].entry.topic, "risk-decisions");
+  EXPECT_EQ((*outbox)[0].entry.headers.at(0).second, "application/json");
+}
+
+TEST_F(StateStoreTest, PartitionsAreSeparate) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store->AddPartition(0).ok());
+  ASSERT_TRUE(store->AddPartition(1).ok());
+  ASSERT_TRUE(store->Commit(SampleWrite(0, 5)).ok());
+  auto other = store->GetAccount(1, "acct-1");
+  ASSERT_TRUE(other.ok());
+  EXPECT_FALSE(other->has_value());
+  auto missing = store->GetNextOffset(7, "account-events");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+  EXPECT_FALSE(store->Commit(SampleWrite(7, 1)).ok()) << "commit to an unknown partition must fail";
+}
+
+TEST_F(StateStoreTest, OutboxSequenceContinuesAfterReopenAndDeletesStick) {
+  uint64_t first_seq = 0;
+  {
+    auto store = OpenStore();
+    ASSERT_TRUE(store->AddPartition(0).ok());
+    ASSERT_TRUE(store->Commit(SampleWrite(0, 1)).ok());
+    ASSERT_TRUE(store->Commit(SampleWrite(0, 2)).ok());
+    auto items = store->ReadOutbox(0, 0, 10);
+    ASSERT_TRUE(items.ok());
+    ASSERT_EQ(items->size(), 2u);
+    first_seq = (*items)[0].seq;
+    EXPECT_LT((*items)[0].seq, (*items)[1].seq);
+    ASSERT_TRUE(store->DeleteOutbox(0, {first_seq}).ok());
+  }
+  auto store = OpenStore();
+  ASSERT_TRUE(store->Commit(SampleWrite(0, 3)).ok());
+  auto items = store->ReadOutbox(0, 0, 10);
+  ASSERT_TRUE(items.ok());
+  ASSERT_EQ(items->size(), 2u);
+  EXPECT_GT((*items)[0].seq, first_seq);
+  EXPECT_GT((*items)[1].seq, (*items)[0].seq) << "sequence numbers never repeat after reopen";
+  auto after = store->ReadOutbox(0, (*items)[0].seq, 10);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->size(), 1u);
+}
+
+TEST_F(StateStoreTest, FailedWriteChangesNothing) {
+  FaultInjectingWriter writer;
+  auto store = OpenStore("state", &writer);
+  ASSERT_TRUE(store->AddPartition(0).ok());
+  writer.FailNextWrites(1);
+  auto status = store->Commit(SampleWrite(0, 9));
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, "io_error");
+  EXPECT_EQ(writer.failures_injected(), 1);
+  auto offset = store->GetNextOffset(0, "account-events");
+  ASSERT_TRUE(offset.ok());
+  EXPECT_FALSE(offset->has_value()) << "offsets must not advance on a failed write";
+  auto outbox = store->ReadOutbox(0, 0, 10);
+  ASSERT_TRUE(outbox.ok());
+  EXPECT_TRUE(outbox->empty());
+  ASSERT_TRUE(store->Commit(SampleWrite(0, 9)).ok()) << "the retry succeeds";
+  EXPECT_EQ(store->GetNextOffset(0, "account-events")->value_or(-1), 9);
+}
+
+TEST_F(StateStoreTest, IdleAccountsAgeOutAtCompaction) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store->AddPartition(0).ok());
+  PartitionWrite w;
+  w.partition = 0;
+  w.accounts.push_back({"old", AccountRecord{kNow - 91 * scoring::kDay, "x"}});
+  w.accounts.push_back({"recent", AccountRecord{kNow - 89 * scoring::kDay, "y"}});
+  w.next_offsets.push_back({"account-events", 2});
+  ASSERT_TRUE(store->Commit(w).ok());
+  ASSERT_TRUE(store->CompactAll().ok());
+  EXPECT_FALSE(store->GetAccount(0, "old")->has_value());
+  EXPECT_TRUE(store->GetAccount(0, "recent")->has_value());
+  EXPECT_EQ(store->GetNextOffset(0, "account-events")->value_or(-1), 2) << "offsets never age out";
+}
+
+TEST(AgeFilterTest, OnlyAccountKeysExpire) {
+  const std::string old_value = EncodeAccount(AccountRecord{0, "s"});
+  EXPECT_TRUE(IsExpiredAccount(keys::Account("a"), old_value, 100 * scoring::kDay, 90 * scoring::kDay));
+  EXPECT_FALSE(IsExpiredAccount(keys::Account("a"), old_value, 90 * scoring::kDay, 90 * scoring::kDay));
+  EXPECT_FALSE(IsExpiredAccount(keys::Offset("t"), old_value, 100 * scoring::kDay, 90 * scoring::kDay));
+  EXPECT_FALSE(IsExpiredAccount(keys::Outbox(1), old_value, 100 * scoring::kDay, 90 * scoring::kDay));
+}
+
+TEST_F(StateStoreTest, AuditListsInTimeOrderAndFiltersByAccount) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store->AppendAudit(AuditEntry{20, "alice", "feedback", "acct-2", "COMPROMISED", "v1", "{}"}).ok());
+  ASSERT_TRUE(store->AppendAudit(AuditEntry{10, "bob", "evaluate", "acct-1", "STEP_UP", "v1", "{\"a\":1}"}).ok());
+  auto all = store->ListAudit("");
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].who, "bob");
+  auto one = store->ListAudit("acct-2");
+  ASSERT_TRUE(one.ok());
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ((*one)[0].outcome, "COMPROMISED");
+  EXPECT_EQ(AuditToJson((*all)[0]),
+            "{\"atMicros\":10,\"who\":\"bob\",\"what\":\"evaluate\",\"accountId\":\"acct-1\","
+            "\"outcome\":\"STEP_UP\",\"configVersion\":\"v1\",\"detail\":{\"a\":1}}");
+}
+
+TEST_F(StateStoreTest, BackupRestoresTheSameState) {
+  {
+    auto store = OpenStore();
+    ASSERT_TRUE(store->AddPartition(2).ok());
+    ASSERT_TRUE(store->Commit(SampleWrite(2, 17)).ok());
+  }
+  const auto state = (root_ / "state").string();
+  const auto backups = (root_ / "backups").string();
+  ASSERT_TRUE(BackupStateDir(state, backups, clock_).ok());
+  ASSERT_TRUE(BackupStateDir(state, backups, clock_).ok()) << "a second, incremental backup";
+  EXPECT_FALSE(RestoreStateDir(backups, state).ok()) << "never overwrites a live database";
+  ASSERT_TRUE(RestoreStateDir(backups, (root_ / "restored").string()).ok());
+  auto restored = OpenStore("restored");
+  EXPECT_EQ(restored->GetNextOffset(2, "account-events")->value_or(-1), 17);
+  auto account = restored->GetAccount(2, "acct-1");
+  ASSERT_TRUE(account.ok() && account->has_value());
+  EXPECT_EQ((*account)->state, "state-bytes-1");
+  EXPECT_EQ(restored->ReadOutbox(2, 0, 10)->size(), 1u);
+}
+
+TEST(RecordsTest, CorruptOutboxIsRejected) {
+  const std::string good = EncodeOutbox(OutboxEntry{"t", "k", "v", {{"h", "x"}}});
+  EXPECT_TRUE(DecodeOutbox(good).has_value());
+  EXPECT_FALSE(DecodeOutbox(good.substr(0, good.size() - 1)).has_value());
+  EXPECT_FALSE(DecodeOutbox("").has_value());
+}
+
+}  // namespace
+}  // namespace riskd::store
