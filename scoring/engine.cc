@@ -1,0 +1,145 @@
+// Engine: the event-time machinery around Fold (README "Event-time order,
+// lateness and the watermark", "Duplicates") and the public entry points.
+#include "scoring/engine.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "scoring/familiar.h"
+#include "scoring/fold.h"
+#include "scoring/report.h"
+#include "scoring/score.h"
+
+namespace riskd::scoring {
+namespace {
+
+bool EventLess(const Event& a, const Event& b) {
+  return a.occurred_at != b.occurred_at ? a.occurred_at < b.occurred_at
+                                        : a.id < b.id;
+}
+
+bool HashLess(const SeenId& a, const SeenId& b) { return a.hash < b.hash; }
+
+bool IsSeen(const std::vector<SeenId>& seen, std::uint64_t hash) {
+  return std::binary_search(seen.begin(), seen.end(), SeenId{hash, 0},
+                            HashLess);
+}
+
+// Remembers `hash`, forgets ids older than the duplicate window behind the
+// newest event, and past the cap the oldest (ties: smaller hash).
+void Remember(std::vector<SeenId>& seen, std::uint64_t hash, EpochMicros at,
+              EpochMicros newest, const ScoringConfig& c) {
+  const SeenId id{hash, at};
+  seen.insert(std::upper_bound(seen.begin(), seen.end(), id, HashLess), id);
+  std::erase_if(seen, [&](const SeenId& s) {
+    return s.at < newest - c.duplicate_window;
+  });
+  const auto cap = static_cast<std::size_t>(c.max_remembered_event_ids);
+  while (seen.size() > cap) {
+    seen.erase(std::min_element(seen.begin(), seen.end(),
+                                [](const SeenId& a, const SeenId& b) {
+                                  return a.at != b.at ? a.at < b.at
+                                                      : a.hash < b.hash;
+                                }));
+  }
+}
+
+// Folds pending events into the sealed summary, oldest first, while they
+// are behind the watermark or the buffer is over its cap.
+void Seal(AccountState& state, const ScoringConfig& c) {
+  const EpochMicros watermark = state.newest_event_at - c.allowed_lateness;
+  const auto cap = static_cast<std::size_t>(c.max_pending_events);
+  std::size_t n = 0;
+  while (n < state.pending.size() &&
+         (state.pending[n].occurred_at < watermark ||
+          state.pending.size() - n > cap)) {
+    Fold(state.sealed, state.pending[n], c);
+    ++n;
+  }
+  state.pending.erase(state.pending.begin(), state.pending.begin() + n);
+}
+
+// The sealed summary with the pending events folded in order: what every
+// answer is computed from. Returns the sealed summary itself when nothing is
+// pending (no copy), else fills `scratch`.
+const Summary& View(const AccountState& state, const ScoringConfig& c,
+                    Summary& scratch) {
+  if (state.pending.empty()) return state.sealed;
+  scratch = state.sealed;
+  for (const Event& e : state.pending) Fold(scratch, e, c);
+  return scratch;
+}
+
+}  // namespace
+
+Engine::Engine(std::shared_ptr<const ScoringConfig> config)
+    : config_(std::move(config)) {}
+
+ApplyResult Engine::Apply(AccountState& state, const Event& event) const {
+  const ScoringConfig& c = *config_;
+  const EpochMicros t = event.occurred_at;
+  ApplyResult out;
+  const std::uint64_t hash = StableHash(event.id);
+  if (IsSeen(state.seen_ids, hash)) {
+    out.outcome = ApplyOutcome::kDuplicate;
+    out.report = Risk(state, t);
+    out.previous_level = out.level = out.report.level;
+    return out;
+  }
+  out.late = state.known() && t < state.newest_event_at - c.allowed_lateness;
+  state.newest_event_at = std::max(state.newest_event_at, t);
+  Remember(state.seen_ids, hash, t, state.newest_event_at, c);
+  // Sealing under the new watermark does not change the view (the sealed
+  // events are folded in the same order either way); doing it first lets
+  // the common case compute the "before" view without a copy.
+  Seal(state, c);
+
+  std::array<std::optional<StoredFiring>, kRuleCount> before_firings;
+  {
+    Summary scratch;
+    const Summary& before = View(state, c, scratch);
+    out.previous_level = LevelAt(before, t, c);
+    before_firings = before.firings;
+  }
+
+  if (out.late) {
+    Fold(state.sealed, event, c);  // outside order: too late to place
+  } else {
+    state.pending.insert(std::upper_bound(state.pending.begin(),
+                                          state.pending.end(), event, EventLess),
+                         event);
+    Seal(state, c);  // only the cap can seal here
+  }
+
+  Summary scratch;
+  const Summary& after = View(state, c, scratch);
+  for (int r = 0; r < kRuleCount; ++r) {
+    const auto& now = after.firings[r];
+    if (!now || now == before_firings[r]) continue;
+    const auto rule = static_cast<RuleId>(r);
+    const bool shadow = c.rule(rule).shadow;
+    out.new_firings.push_back(Firing{rule, now->fired_at, now->points,
+                                     now->event_ids, now->detail, shadow});
+    if (!shadow) out.publish_update = true;
+  }
+  out.report = BuildReport(after, state, t, c);
+  out.level = out.report.level;
+  if (out.level != out.previous_level) out.publish_update = true;
+  return out;
+}
+
+RiskReport Engine::Risk(const AccountState& state, EpochMicros as_of) const {
+  Summary scratch;
+  return BuildReport(View(state, *config_, scratch), state, as_of, *config_);
+}
+
+EvaluateResult Engine::Evaluate(const AccountState& state,
+                                const EvaluateRequest& request,
+                                EpochMicros as_of) const {
+  Summary scratch;
+  const Summary& view = View(state, *config_, scratch);
+  return Decide(view, BuildReport(view, state, as_of, *config_), request,
+                as_of, *config_);
+}
+
+}  // namespace riskd::scoring
