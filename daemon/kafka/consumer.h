@@ -1,0 +1,90 @@
+// The input side: a consumer-group member over kafka.input_topics with the
+// cooperative-sticky assignor. Offsets are riskd's own (kept in RocksDB with
+// the state): on assignment the RebalanceListener says where each partition
+// starts, and broker commits are only for lag monitoring and for telling a
+// new owner that it lacks state.
+//
+// Thread-safety: one thread (the pipeline's) calls everything; the listener
+// is called on that thread, inside PollBatch or Close.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/kafka/kafka_options.h"
+#include "daemon/kafka/message.h"
+#include "scoring/result.h"
+
+typedef struct rd_kafka_s rd_kafka_t;
+typedef struct rd_kafka_topic_partition_list_s rd_kafka_topic_partition_list_t;
+
+namespace riskd::kafka {
+
+struct StartPosition {
+  int64_t offset = kOffsetBeginning;  // next offset to read
+  bool paused = false;                // assign, but do not fetch yet
+};
+
+class RebalanceListener {
+ public:
+  virtual ~RebalanceListener() = default;
+  // Partitions newly assigned to this member; returns where each starts, in
+  // the same order.
+  virtual std::vector<StartPosition> OnAssigned(const std::vector<TopicPartition>& added) = 0;
+  // Partitions taken away. Messages of them not yet handed out are dropped
+  // (they were not processed, so their offsets were not advanced). `lost`:
+  // the group moved on without us (session timeout); committing is futile.
+  virtual void OnRevoked(const std::vector<TopicPartition>& revoked, bool lost) = 0;
+};
+
+class Consumer {
+ public:
+  static Result<std::unique_ptr<Consumer>> Create(const ConsumerOptions& options, RebalanceListener* listener);
+  ~Consumer();
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  // The common partition count of the input topics, or an error naming each
+  // topic and its count when they differ (or a topic is missing).
+  Result<int32_t> CheckCoPartitioned();
+
+  Status Subscribe();
+
+  // Up to batch_max_messages messages, waiting at most batch_max_wait.
+  std::vector<ConsumedMessage> PollBatch();
+
+  void Pause(const std::vector<TopicPartition>& tps);
+  void Resume(const std::vector<TopicPartition>& tps);
+  // Re-reads from `offset` (after a failed store write).
+  Status Seek(const TopicPartition& tp, int64_t offset);
+
+  // Next offsets to the broker, for lag monitoring. Asynchronous unless `sync`.
+  void Commit(const std::map<TopicPartition, int64_t>& next_offsets, bool sync);
+
+  // The group's committed next offsets on the broker (absent: none).
+  Result<std::map<TopicPartition, int64_t>> Committed(const std::vector<TopicPartition>& tps);
+
+  // The high watermark last seen by the fetcher (no broker call).
+  std::optional<int64_t> HighWatermark(const TopicPartition& tp);
+
+  // Leaves the group: revokes everything through the listener, then closes.
+  void Close();
+
+  const ConsumerOptions& options() const { return options_; }
+
+ private:
+  Consumer(ConsumerOptions options, RebalanceListener* listener);
+  friend struct ConsumerCallbacks;  // librdkafka's C callbacks, in consumer.cc
+  void OnRebalance(int err, rd_kafka_topic_partition_list_t* parts);
+
+  ConsumerOptions options_;
+  RebalanceListener* listener_;
+  rd_kafka_t* rk_ = nullptr;
+  bool closed_ = false;
+  std::vector<ConsumedMessage> batch_;  // being collected by PollBatch
+};
+
+}  // namespace riskd::kafka

@@ -1,0 +1,37 @@
+// Options of the Kafka clients, one field per knob with its default. Filled
+// from config::Config (kafka.*) by daemon/app.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace riskd::kafka {
+
+// librdkafka properties passed through verbatim (kafka.properties). Applied
+// after riskd's own defaults, so an operator can override any of them;
+// the few riskd cannot work without are applied last (see consumer.cc).
+using Properties = std::vector<std::pair<std::string, std::string>>;
+
+struct ConsumerOptions {
+  Properties properties;
+  std::string group_id = "riskd";                        // kafka.group_id
+  std::vector<std::string> topics = {"account-events"};  // kafka.input_topics
+  // A poll batch ends at this many messages or this much time, whichever
+  // comes first (kafka.batch_max_messages, kafka.batch_max_wait).
+  size_t batch_max_messages = 1000;
+  std::chrono::milliseconds batch_max_wait{50};
+  // Timeout of the broker calls made at startup and assignment (metadata,
+  // committed offsets).
+  std::chrono::milliseconds broker_timeout{10'000};
+};
+
+struct ProducerOptions {
+  Properties properties;
+  // How long Flush waits at shutdown for outstanding deliveries.
+  std::chrono::milliseconds flush_timeout{5'000};
+};
+
+}  // namespace riskd::kafka

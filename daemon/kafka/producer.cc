@@ -1,0 +1,95 @@
+#include "daemon/kafka/producer.h"
+
+#include <string>
+
+#include <librdkafka/rdkafka.h>
+
+#include "daemon/kafka/rdkafka_util.h"
+#include "daemon/log/log.h"
+
+namespace riskd::kafka {
+namespace {
+
+void LogCallback(const rd_kafka_t* /*rk*/, int level, const char* fac, const char* buf) {
+  const log::Level l = level <= 3 ? log::Level::kError : level <= 5 ? log::Level::kWarn : log::Level::kDebug;
+  log::Write(l, "rdkafka", buf, {{"facility", fac}});
+}
+
+}  // namespace
+
+Producer::Producer(ProducerOptions options, DeliveryListener* listener)
+    : options_(std::move(options)), listener_(listener) {}
+
+Producer::~Producer() {
+  if (rk_) rd_kafka_destroy(rk_);
+}
+
+Result<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions& options, DeliveryListener* listener) {
+  std::unique_ptr<Producer> p(new Producer(options, listener));
+  ConfPtr conf(rd_kafka_conf_new());
+  Properties props = {{"linger.ms", "5"}};
+  // Consumer-only properties in kafka.properties would make the producer
+  // refuse to start; they are meant for the consumer.
+  for (const auto& [name, value] : options.properties) {
+    static const char* kConsumerOnly[] = {"group.id", "auto.offset.reset", "session.timeout.ms",
+                                          "heartbeat.interval.ms", "queued.max.messages.kbytes",
+                                          "partition.assignment.strategy", "group.instance.id",
+                                          "max.poll.interval.ms", "fetch.wait.max.ms", "fetch.min.bytes",
+                                          "enable.auto.commit", "auto.commit.interval.ms"};
+    bool consumer_only = false;
+    for (const char* c : kConsumerOnly) consumer_only |= name == c;
+    if (!consumer_only) props.emplace_back(name, value);
+  }
+  // Idempotence keeps per-partition order and drops the broker-side
+  // duplicates of internal retries; riskd's own repeats after a crash carry
+  // the same triggerEventId.
+  props.emplace_back("enable.idempotence", "true");
+  auto applied = ApplyProperties(conf.get(), props);
+  if (!applied) return applied.error();
+  rd_kafka_conf_set_opaque(conf.get(), p.get());
+  rd_kafka_conf_set_dr_msg_cb(conf.get(), &Producer::DeliveryCallback);
+  rd_kafka_conf_set_log_cb(conf.get(), &LogCallback);
+  char err[512];
+  p->rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err);
+  if (!p->rk_) return Error{"kafka", std::string("producer: ") + err};
+  conf.release();
+  return p;
+}
+
+Status Producer::Produce(std::string_view topic, std::string_view key, std::string_view value,
+                         const std::vector<Header>& headers, uint64_t token) {
+  rd_kafka_headers_t* hdrs = rd_kafka_headers_new(headers.size());
+  for (const auto& [name, v] : headers) {
+    rd_kafka_header_add(hdrs, name.data(), static_cast<ssize_t>(name.size()), v.data(),
+                        static_cast<ssize_t>(v.size()));
+  }
+  const std::string topic_name(topic);
+  auto e = rd_kafka_producev(rk_, RD_KAFKA_V_TOPIC(topic_name.c_str()),
+                             RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+                             RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(hdrs),
+                             RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<uintptr_t>(token))),
+                             RD_KAFKA_V_END);
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    rd_kafka_headers_destroy(hdrs);  // not taken over on failure
+    if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) return Error{"queue_full", "producer queue full"};
+    return Error{"kafka", std::string("produce to ") + topic_name + ": " + rd_kafka_err2str(e)};
+  }
+  return OkStatus();
+}
+
+void Producer::DeliveryCallback(rd_kafka_t* /*rk*/, const rd_kafka_message_t* m, void* opaque) {
+  auto* self = static_cast<Producer*>(opaque);
+  const auto token = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(m->_private));
+  self->listener_->OnDelivery(token, m->err == RD_KAFKA_RESP_ERR_NO_ERROR ? "" : rd_kafka_err2str(m->err));
+}
+
+void Producer::Poll(int timeout_ms) { rd_kafka_poll(rk_, timeout_ms); }
+
+bool Producer::Flush() {
+  return rd_kafka_flush(rk_, static_cast<int>(options_.flush_timeout.count())) == RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+int Producer::OutstandingMessages() const { return rd_kafka_outq_len(rk_); }
+
+}  // namespace riskd::kafka

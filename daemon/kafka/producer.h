@@ -1,0 +1,58 @@
+// The output side: one idempotent producer (enable.idempotence) for
+// RiskUpdates and dead letters. Each message carries a caller token that
+// comes back in the delivery report, so the outbox entry it came from can be
+// deleted only once the broker has it.
+//
+// Thread-safety: Produce, Poll and Flush may be called from any thread;
+// delivery reports are delivered inside Poll/Flush on the calling thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "daemon/kafka/kafka_options.h"
+#include "daemon/kafka/message.h"
+#include "scoring/result.h"
+
+typedef struct rd_kafka_s rd_kafka_t;
+typedef struct rd_kafka_message_s rd_kafka_message_t;
+
+namespace riskd::kafka {
+
+class DeliveryListener {
+ public:
+  virtual ~DeliveryListener() = default;
+  // `error` is empty on success.
+  virtual void OnDelivery(uint64_t token, std::string_view error) = 0;
+};
+
+class Producer {
+ public:
+  static Result<std::unique_ptr<Producer>> Create(const ProducerOptions& options, DeliveryListener* listener);
+  ~Producer();
+  Producer(const Producer&) = delete;
+  Producer& operator=(const Producer&) = delete;
+
+  // Queues a message; error "queue_full" when librdkafka's queue is full
+  // (back off and Poll), other codes for unknown topics and the like.
+  Status Produce(std::string_view topic, std::string_view key, std::string_view value,
+                 const std::vector<Header>& headers, uint64_t token);
+
+  // Serves delivery reports, waiting up to `timeout_ms`.
+  void Poll(int timeout_ms);
+  // Waits for every queued message; false if some are still queued.
+  bool Flush();
+  int OutstandingMessages() const;
+
+ private:
+  Producer(ProducerOptions options, DeliveryListener* listener);
+  static void DeliveryCallback(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
+
+  ProducerOptions options_;
+  DeliveryListener* listener_;
+  rd_kafka_t* rk_ = nullptr;
+};
+
+}  // namespace riskd::kafka

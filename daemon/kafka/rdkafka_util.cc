@@ -1,0 +1,25 @@
+#include "daemon/kafka/rdkafka_util.h"
+
+namespace riskd::kafka {
+
+Status ApplyProperties(rd_kafka_conf_t* conf, const Properties& properties) {
+  std::string problems;
+  for (const auto& [name, value] : properties) {
+    char err[512];
+    if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
+      if (!problems.empty()) problems += "; ";
+      problems += "kafka.properties." + name + ": " + err;
+    }
+  }
+  if (!problems.empty()) return Error{"invalid_config", problems};
+  return OkStatus();
+}
+
+bool HasProperty(const Properties& properties, const std::string& name) {
+  for (const auto& [n, v] : properties) {
+    if (n == name) return true;
+  }
+  return false;
+}
+
+}  // namespace riskd::kafka

@@ -1,0 +1,154 @@
+// The Kafka layer against librdkafka's mock cluster on loopback.
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "daemon/kafka/consumer.h"
+#include "daemon/kafka/embedded_cluster.h"
+#include "daemon/kafka/partitioner.h"
+#include "daemon/kafka/producer.h"
+
+namespace riskd::kafka {
+namespace {
+
+class RecordingDeliveries : public DeliveryListener {
+ public:
+  void OnDelivery(uint64_t token, std::string_view error) override {
+    std::lock_guard lock(mu);
+    (error.empty() ? ok : failed).insert(token);
+  }
+  std::mutex mu;
+  std::set<uint64_t> ok, failed;
+};
+
+class StartAt : public RebalanceListener {
+ public:
+  explicit StartAt(int64_t offset) : offset_(offset) {}
+  std::vector<StartPosition> OnAssigned(const std::vector<TopicPartition>& added) override {
+    for (const auto& tp : added) assigned.insert(tp);
+    return std::vector<StartPosition>(added.size(), StartPosition{offset_, false});
+  }
+  void OnRevoked(const std::vector<TopicPartition>& revoked, bool) override {
+    for (const auto& tp : revoked) assigned.erase(tp);
+  }
+  std::set<TopicPartition> assigned;
+
+ private:
+  int64_t offset_;
+};
+
+std::unique_ptr<Producer> MakeProducer(const std::string& bootstrap, DeliveryListener* listener) {
+  ProducerOptions options;
+  options.properties = {{"bootstrap.servers", bootstrap}};
+  auto p = Producer::Create(options, listener);
+  EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().message);
+  return p.ok() ? std::move(p.value()) : nullptr;
+}
+
+ConsumerOptions MakeConsumerOptions(const std::string& bootstrap, std::vector<std::string> topics) {
+  ConsumerOptions options;
+  options.properties = {{"bootstrap.servers", bootstrap}};
+  options.group_id = "kafka-test";
+  options.topics = std::move(topics);
+  options.batch_max_wait = std::chrono::milliseconds(200);
+  return options;
+}
+
+TEST(KafkaTest, ProducedMessagesArriveWithKeysHeadersAndTheProducersPartition) {
+  auto cluster = EmbeddedCluster::Start({"in"}, 4);
+  ASSERT_TRUE(cluster.ok()) << cluster.error().message;
+  RecordingDeliveries deliveries;
+  auto producer = MakeProducer((*cluster)->bootstrap(), &deliveries);
+  for (uint64_t i = 0; i < 40; ++i) {
+    ASSERT_TRUE(producer->Produce("in", "acct-" + std::to_string(i), "v" + std::to_string(i),
+                                  {{"riskd-error", "malformed"}}, i)
+                    .ok());
+  }
+  ASSERT_TRUE(producer->Flush());
+  EXPECT_EQ(deliveries.ok.size(), 40u);
+
+  StartAt listener(kOffsetBeginning);
+  auto consumer = Consumer::Create(MakeConsumerOptions((*cluster)->bootstrap(), {"in"}), &listener);
+  ASSERT_TRUE(consumer.ok()) << consumer.error().message;
+  auto partitions = (*consumer)->CheckCoPartitioned();
+  ASSERT_TRUE(partitions.ok()) << partitions.error().message;
+  EXPECT_EQ(*partitions, 4);
+  ASSERT_TRUE((*consumer)->Subscribe().ok());
+  std::map<std::string, ConsumedMessage> seen;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (seen.size() < 40 && std::chrono::steady_clock::now() < deadline) {
+    for (auto& m : (*consumer)->PollBatch()) seen[m.key] = std::move(m);
+  }
+  ASSERT_EQ(seen.size(), 40u);
+  EXPECT_EQ(listener.assigned.size(), 4u);
+  for (const auto& [key, m] : seen) {
+    EXPECT_EQ(m.partition, PartitionForKey(Partitioner::kConsistentRandom, key, 4))
+        << "riskd must find an account where librdkafka's default partitioner put it";
+    ASSERT_EQ(m.headers.size(), 1u);
+    EXPECT_EQ(m.headers[0].first, "riskd-error");
+  }
+  (*consumer)->Close();
+  EXPECT_TRUE(listener.assigned.empty()) << "close revokes through the listener";
+}
+
+TEST(KafkaTest, StartsWhereTheListenerSays) {
+  auto cluster = EmbeddedCluster::Start({"in"}, 1);
+  ASSERT_TRUE(cluster.ok());
+  RecordingDeliveries deliveries;
+  auto producer = MakeProducer((*cluster)->bootstrap(), &deliveries);
+  for (uint64_t i = 0; i < 10; ++i) ASSERT_TRUE(producer->Produce("in", "k", std::to_string(i), {}, i).ok());
+  ASSERT_TRUE(producer->Flush());
+  StartAt listener(7);
+  auto consumer = Consumer::Create(MakeConsumerOptions((*cluster)->bootstrap(), {"in"}), &listener);
+  ASSERT_TRUE(consumer.ok());
+  ASSERT_TRUE((*consumer)->Subscribe().ok());
+  std::vector<int64_t> offsets;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (offsets.size() < 3 && std::chrono::steady_clock::now() < deadline) {
+    for (auto& m : (*consumer)->PollBatch()) offsets.push_back(m.offset);
+  }
+  EXPECT_EQ(offsets, (std::vector<int64_t>{7, 8, 9}));
+  (*consumer)->Commit({{{"in", 0}, 10}}, /*sync=*/true);
+  auto committed = (*consumer)->Committed({{"in", 0}});
+  ASSERT_TRUE(committed.ok()) << committed.error().message;
+  EXPECT_EQ(committed->at({"in", 0}), 10);
+  EXPECT_EQ((*consumer)->HighWatermark({"in", 0}).value_or(-1), 10);
+}
+
+TEST(KafkaTest, RefusesTopicsThatAreNotCoPartitioned) {
+  auto cluster = EmbeddedCluster::Start({"a"}, 4);
+  ASSERT_TRUE(cluster.ok());
+  ASSERT_TRUE((*cluster)->CreateTopic("b", 6).ok());
+  StartAt listener(kOffsetBeginning);
+  auto consumer = Consumer::Create(MakeConsumerOptions((*cluster)->bootstrap(), {"a", "b"}), &listener);
+  ASSERT_TRUE(consumer.ok());
+  auto check = (*consumer)->CheckCoPartitioned();
+  ASSERT_FALSE(check.ok());
+  EXPECT_EQ(check.error().code, "not_copartitioned");
+  EXPECT_NE(check.error().message.find("a has 4, b has 6"), std::string::npos) << check.error().message;
+}
+
+TEST(KafkaTest, BadPropertiesAreNamed) {
+  StartAt listener(kOffsetBeginning);
+  ConsumerOptions options;
+  options.properties = {{"no.such.property", "1"}};
+  auto consumer = Consumer::Create(options, &listener);
+  ASSERT_FALSE(consumer.ok());
+  EXPECT_NE(consumer.error().message.find("kafka.properties.no.such.property"), std::string::npos);
+}
+
+TEST(PartitionerTest, KnownValues) {
+  // Kafka's Java murmur2 test vectors (org.apache.kafka.common.utils.UtilsTest).
+  EXPECT_EQ(static_cast<int32_t>(Murmur2("21")), -973932308);
+  EXPECT_EQ(static_cast<int32_t>(Murmur2("foobar")), -790332482);
+  EXPECT_EQ(static_cast<int32_t>(Murmur2("a-little-bit-long-string")), -985981536);
+  EXPECT_EQ(Crc32("123456789"), 0xCBF43926u);  // the CRC-32 check value
+  EXPECT_EQ(ParsePartitioner("murmur2_random"), Partitioner::kMurmur2Random);
+  EXPECT_FALSE(ParsePartitioner("nope").has_value());
+}
+
+}  // namespace
+}  // namespace riskd::kafka
