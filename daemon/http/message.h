@@ -1,0 +1,48 @@
+// The HTTP exchange as the API layer sees it: plain structs, no Beast. The
+// server (server.cc, session.cc) parses bytes into a Request and writes a
+// Response back; everything above it (router, auth, handlers) codes against
+// these types only, so that few translation units include Beast.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace riskd::http {
+
+struct Request {
+  std::string method;  // as sent: "GET", "POST", …
+  std::string target;  // origin-form: "/v1/accounts/a%2Fb/risk?asOf=…"
+  // Every Authorization header field, in order. More than one is refused by
+  // auth (which one would a proxy have looked at?).
+  std::vector<std::string> authorization;
+  std::string body;
+  bool tls = false;  // arrived over the TLS listener
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  // Extra header fields (Allow, Retry-After, WWW-Authenticate, …).
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// What the server calls. Implementations must be thread-safe: every server
+// thread calls them concurrently. They must not throw; should one anyway,
+// the server answers 500 through Reject().
+class Handler {
+ public:
+  virtual ~Handler() = default;
+
+  // A complete, well-formed request within the limits.
+  virtual Response Handle(const Request& request) = 0;
+
+  // The server refuses a request before it is complete or well formed
+  // (status 400, 413, 431, 500 or 503; `code` the JSON error code). Renders
+  // the error body and counts it; the connection is closed afterwards.
+  virtual Response Reject(int status, std::string_view code, std::string_view message) = 0;
+};
+
+}  // namespace riskd::http
