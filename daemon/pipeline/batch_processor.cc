@@ -1,0 +1,164 @@
+#include "daemon/pipeline/batch_processor.h"
+
+#include "daemon/log/log.h"
+#include "daemon/metrics/metrics.h"
+#include "daemon/pipeline/risk_update.h"
+
+namespace riskd::pipeline {
+namespace {
+
+std::optional<std::string_view> HeaderValue(const kafka::ConsumedMessage& m, std::string_view name) {
+  for (const auto& [n, v] : m.headers) {
+    if (n == name) return std::string_view(v);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int64_t BatchOutcome::messages() const {
+  int64_t n = duplicates;
+  for (const auto& [k, v] : applied) n += v;
+  for (const auto& [k, v] : rejected) n += v;
+  return n;
+}
+
+const char* EventTypeName(scoring::EventKind kind) {
+  switch (kind) {
+    case scoring::EventKind::kLogin: return "login";
+    case scoring::EventKind::kPasswordReset: return "password_reset";
+    case scoring::EventKind::kSupportRequest: return "support_request";
+    case scoring::EventKind::kVerification: return "verification";
+    case scoring::EventKind::kAccountChange: return "account_change";
+    case scoring::EventKind::kLabel: return "label";
+  }
+  return "unknown";
+}
+
+Result<BatchProcessor::Cached*> BatchProcessor::Load(int32_t partition, const std::string& account_id) {
+  auto it = cache_.find(account_id);
+  if (it != cache_.end()) return &it->second;
+  auto record = store_.GetAccount(partition, account_id);
+  if (!record) return record.error();
+  Cached cached;
+  if (record->has_value()) {
+    auto state = scoring::AccountState::Parse((*record)->state);
+    if (!state) return Error{"corrupt_state", "account state does not parse: " + state.error().message};
+    cached.state = std::move(*state);
+  }
+  return &cache_.emplace(account_id, std::move(cached)).first->second;
+}
+
+void BatchProcessor::Apply(const std::string& account_id, Cached& cached, const scoring::Event& event,
+                           const ScoringSnapshot& scoring, BatchResult& result) {
+  auto r = scoring.engine->Apply(cached.state, event);
+  auto& out = result.outcome;
+  if (r.outcome == scoring::ApplyOutcome::kDuplicate) {
+    ++out.duplicates;
+    return;
+  }
+  cached.dirty = true;
+  ++out.applied[EventTypeName(event.kind)];
+  out.applied_event_times.push_back(event.occurred_at);
+  if (r.late) ++out.late;
+  for (const auto& f : r.new_firings) out.fired.emplace_back(f.rule, f.shadow);
+  if (r.previous_level != r.level) out.transitions.emplace_back(r.previous_level, r.level);
+  if (r.publish_update) {
+    ++out.updates;
+    const auto update = MakeRiskUpdate(account_id, event.id, event.occurred_at, r, scoring.config_version);
+    result.write.outbox.push_back(store::OutboxEntry{
+        options_.decisions_topic, account_id, EncodeRiskUpdate(update, options_.decisions_format),
+        {{"content-type", std::string(ContentType(options_.decisions_format))}}});
+  }
+}
+
+void BatchProcessor::DeadLetter(const kafka::ConsumedMessage& m, const Error& error, BatchResult& result) {
+  store::OutboxEntry e{m.topic + options_.dead_letter_suffix, m.key, m.value, m.headers};
+  e.headers.emplace_back("riskd-error", error.code);
+  result.write.outbox.push_back(std::move(e));
+  ++result.outcome.rejected[error.code];
+}
+
+Result<BatchResult> BatchProcessor::Process(int32_t partition,
+                                            const std::vector<const kafka::ConsumedMessage*>& messages,
+                                            const ScoringSnapshot& scoring, scoring::EpochMicros now) {
+  cache_.clear();
+  BatchResult result;
+  result.write.partition = partition;
+  std::map<std::string, int64_t> next_offsets;
+  for (const auto* m : messages) {
+    next_offsets[m->topic] = m->offset + 1;
+    result.outcome.received.push_back(m->received);
+    codec::RawMessage raw{m->value, std::nullopt, HeaderValue(*m, "content-type")};
+    if (m->has_key) raw.key = m->key;
+    auto proto = codec::DecodeEvent(raw, now, options_.decode);
+    if (!proto) {
+      DeadLetter(*m, proto.error(), result);
+      continue;
+    }
+    auto event = scoring::EventFromProto(*proto);
+    if (!event) {
+      DeadLetter(*m, event.error(), result);
+      continue;
+    }
+    auto cached = Load(partition, proto->account_id());
+    if (!cached) {
+      if (cached.error().code != "corrupt_state") return cached.error();  // I/O: retry the batch
+      log::Error("pipeline", "account state does not parse; event dead-lettered",
+                 {{"account", proto->account_id()}, {"error", cached.error().message}});
+      DeadLetter(*m, cached.error(), result);
+      continue;
+    }
+    Apply(proto->account_id(), **cached, *event, scoring, result);
+  }
+  for (const auto& [topic, offset] : next_offsets) result.write.next_offsets.emplace_back(topic, offset);
+  Finish(result);
+  return result;
+}
+
+Result<BatchResult> BatchProcessor::ProcessLabel(int32_t partition, const std::string& account_id,
+                                                 const scoring::Event& event, const ScoringSnapshot& scoring) {
+  cache_.clear();
+  BatchResult result;
+  result.write.partition = partition;
+  result.write.sync = true;
+  auto cached = Load(partition, account_id);
+  if (!cached) return cached.error();
+  Apply(account_id, **cached, event, scoring, result);
+  // A label is not a consumed message: riskd_events_total does not count it.
+  result.outcome.applied.clear();
+  result.outcome.applied_event_times.clear();
+  Finish(result);
+  return result;
+}
+
+void BatchProcessor::Finish(BatchResult& result) {
+  for (auto& [id, cached] : cache_) {
+    if (!cached.dirty) continue;
+    result.write.accounts.emplace_back(
+        id, store::AccountRecord{cached.state.newest_event_at, cached.state.Serialize()});
+  }
+  cache_.clear();
+}
+
+void BatchProcessor::Record(const BatchOutcome& o, metrics::Metrics& metrics, scoring::EpochMicros now) {
+  for (const auto& [type, n] : o.applied) {
+    for (int64_t i = 0; i < n; ++i) metrics.EventApplied(type);
+  }
+  for (const auto& [reason, n] : o.rejected) {
+    for (int64_t i = 0; i < n; ++i) metrics.EventRejected(reason);
+  }
+  for (int64_t i = 0; i < o.duplicates; ++i) metrics.EventDuplicate();
+  for (int64_t i = 0; i < o.late; ++i) metrics.EventLate();
+  for (const auto& [rule, shadow] : o.fired) metrics.RuleFired(scoring::name(rule), shadow);
+  for (const auto& [from, to] : o.transitions) metrics.LevelTransition(scoring::name(from), scoring::name(to));
+  const auto steady_now = std::chrono::steady_clock::now();
+  for (const auto& t : o.received) {
+    metrics.ObserveProcessingSeconds(std::chrono::duration<double>(steady_now - t).count());
+  }
+  for (auto at : o.applied_event_times) {
+    metrics.ObserveEventLagSeconds(static_cast<double>(now - at) / scoring::kSecond);
+  }
+}
+
+}  // namespace riskd::pipeline

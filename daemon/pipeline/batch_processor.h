@@ -1,0 +1,86 @@
+// The per-partition heart of the pipeline, without Kafka: decode each
+// message, dead-letter what is rejected, apply the rest to its account's
+// state (read once per batch), and gather everything into one
+// store::PartitionWrite: new states, next offsets, outbox (RiskUpdates and
+// dead letters). Metrics are gathered too but recorded only once the write
+// is durable (Record), so a batch retried after a failed write is counted
+// once.
+//
+// Not thread-safe; the caller holds the partition's mutex.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "daemon/kafka/message.h"
+#include "daemon/pipeline/pipeline_options.h"
+#include "daemon/pipeline/scoring_snapshot.h"
+#include "daemon/store/state_store.h"
+#include "scoring/engine.h"
+
+namespace riskd::metrics {
+class Metrics;
+}
+
+namespace riskd::pipeline {
+
+// What a batch did, for the metrics of SPEC section 8.
+struct BatchOutcome {
+  std::map<std::string, int64_t> applied;   // event type -> count
+  std::map<std::string, int64_t> rejected;  // reason -> count
+  int64_t duplicates = 0;
+  int64_t late = 0;
+  int64_t updates = 0;
+  std::vector<std::pair<scoring::RuleId, bool>> fired;  // rule, shadow
+  std::vector<std::pair<scoring::Level, scoring::Level>> transitions;
+  std::vector<scoring::EpochMicros> applied_event_times;
+  std::vector<std::chrono::steady_clock::time_point> received;
+
+  int64_t messages() const;
+};
+
+struct BatchResult {
+  store::PartitionWrite write;
+  BatchOutcome outcome;
+};
+
+class BatchProcessor {
+ public:
+  BatchProcessor(const store::StateStore& store, const PipelineOptions& options)
+      : store_(store), options_(options) {}
+
+  // `messages`: all of one partition, in offset order per topic.
+  Result<BatchResult> Process(int32_t partition, const std::vector<const kafka::ConsumedMessage*>& messages,
+                              const ScoringSnapshot& scoring, scoring::EpochMicros now);
+
+  // An analyst label at `event.occurred_at` (scoring::LabelEvent).
+  Result<BatchResult> ProcessLabel(int32_t partition, const std::string& account_id, const scoring::Event& event,
+                                   const ScoringSnapshot& scoring);
+
+  // Records `outcome` once its write is durable.
+  static void Record(const BatchOutcome& outcome, metrics::Metrics& metrics, scoring::EpochMicros now);
+
+ private:
+  struct Cached {
+    scoring::AccountState state;
+    bool dirty = false;
+  };
+  // The account's state: from this batch's cache, else the store.
+  Result<Cached*> Load(int32_t partition, const std::string& account_id);
+  void Apply(const std::string& account_id, Cached& cached, const scoring::Event& event,
+             const ScoringSnapshot& scoring, BatchResult& result);
+  void DeadLetter(const kafka::ConsumedMessage& m, const Error& error, BatchResult& result);
+  void Finish(BatchResult& result);
+
+  const store::StateStore& store_;
+  const PipelineOptions& options_;
+  std::unordered_map<std::string, Cached> cache_;  // this batch only
+};
+
+// The `type` label of riskd_events_total for an event kind.
+const char* EventTypeName(scoring::EventKind kind);
+
+}  // namespace riskd::pipeline

@@ -1,0 +1,50 @@
+// Which input partitions this instance serves, and the lock that orders
+// everything done to a partition's accounts. The pipeline thread holds a
+// partition's mutex while it reads, applies and commits a batch; ApplyLabel
+// (HTTP threads) takes the same mutex, so a label sits between two batches,
+// never inside one. Reads take no mutex: a RocksDB Get sees one committed
+// version.
+//
+// Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace riskd::pipeline {
+
+enum class PartitionStatus : uint8_t {
+  kNotOwned,  // not assigned to this instance
+  kChecking,  // assigned; ownership check (broker committed offsets) pending
+  kActive,    // assigned, state present: processed and served
+  kStale,     // assigned, but the group committed past our state: refused
+};
+
+const char* StatusName(PartitionStatus status);
+
+class PartitionTable {
+ public:
+  struct Slot {
+    std::mutex mu;  // serializes batches and labels of this partition
+    std::atomic<PartitionStatus> status{PartitionStatus::kNotOwned};
+  };
+
+  explicit PartitionTable(int32_t partition_count);
+
+  int32_t partition_count() const { return static_cast<int32_t>(slots_.size()); }
+  // nullptr when out of range.
+  Slot* slot(int32_t partition);
+  PartitionStatus status(int32_t partition) const;
+  void set_status(int32_t partition, PartitionStatus status);
+  // Partitions whose status is `status`.
+  std::vector<int32_t> With(PartitionStatus status) const;
+
+ private:
+  std::vector<std::unique_ptr<Slot>> slots_;
+};
+
+}  // namespace riskd::pipeline

@@ -1,0 +1,119 @@
+// The event pipeline: one thread polls the input topics in batches, applies
+// each batch partition by partition (BatchProcessor) under the partition's
+// mutex, commits state + offsets + outbox in one WriteBatch per partition,
+// then hands the outbox to the Publisher. It is also the consumer group's
+// RebalanceListener and the way in for analyst labels and account reads.
+//
+// Ownership rule (until state handoff lands, issue 9): a partition is
+// processed and served only when this instance's stored offsets are at or
+// past the group's committed offsets on the broker. An instance handed a
+// partition whose state it lacks (another member committed further) keeps
+// it assigned but paused and marks it stale: it neither processes nor
+// serves it (reads get "unavailable" -> 503, /readyz says why) until the
+// partition is revoked again. It never rebuilds it from empty state.
+//
+// Thread-safety: Start/Stop from one thread; ReadAccount, ApplyLabel and
+// Ready from any thread.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "daemon/clock/clock.h"
+#include "daemon/kafka/consumer.h"
+#include "daemon/pipeline/batch_processor.h"
+#include "daemon/pipeline/partition_table.h"
+#include "daemon/pipeline/pipeline_options.h"
+#include "daemon/pipeline/publisher.h"
+#include "daemon/pipeline/scoring_snapshot.h"
+#include "daemon/store/state_store.h"
+
+namespace riskd::pipeline {
+
+struct PipelineDeps {
+  store::StateStore* store = nullptr;
+  metrics::Metrics* metrics = nullptr;
+  const Clock* clock = nullptr;
+  const ScoringHolder* scoring = nullptr;
+  Publisher* publisher = nullptr;
+};
+
+struct PipelineReadiness {
+  bool ready = false;
+  std::string reason;
+};
+
+class Pipeline final : public kafka::RebalanceListener {
+ public:
+  Pipeline(PipelineDeps deps, PipelineOptions options, kafka::ConsumerOptions consumer_options);
+  ~Pipeline() override;
+
+  // Creates the consumer, checks that the input topics are co-partitioned
+  // (an error names them and their partition counts), subscribes, and
+  // starts the poll thread.
+  Status Start();
+  // Finishes the batch in hand, commits, leaves the group. Idempotent.
+  void Stop();
+
+  // The account's last committed state; "unavailable" when this instance
+  // does not serve its partition now.
+  Result<std::optional<scoring::AccountState>> ReadAccount(std::string_view account_id);
+  // Applies an analyst label at the clock's now, serialized with the
+  // account's events, fsynced before it returns; returns the label's time.
+  Result<scoring::EpochMicros> ApplyLabel(std::string_view account_id, scoring::Label label, std::string_view note);
+
+  PipelineReadiness Ready() const;
+  int32_t partition_count() const { return partition_count_.load(); }
+
+  // RebalanceListener (poll thread).
+  std::vector<kafka::StartPosition> OnAssigned(const std::vector<kafka::TopicPartition>& added) override;
+  void OnRevoked(const std::vector<kafka::TopicPartition>& revoked, bool lost) override;
+
+ private:
+  void Run();
+  void ProcessBatch(std::vector<kafka::ConsumedMessage>& batch);
+  void ProcessPartition(int32_t partition, const std::vector<const kafka::ConsumedMessage*>& messages,
+                        std::map<kafka::TopicPartition, int64_t>& broker_commits);
+  void OnWriteFailure(int32_t partition, const Error& error);
+  // Decides active/stale for the partitions of `tps` from the broker's
+  // committed offsets; kChecking when the broker cannot be asked now.
+  void CheckOwnership(const std::vector<kafka::TopicPartition>& tps);
+  std::vector<kafka::TopicPartition> TopicPartitionsOf(int32_t partition) const;
+  void Housekeeping();  // resumes, backpressure, lag, readiness, stats
+  // Where the account lives among served partitions (see ReadAccount).
+  Result<int32_t> ResolvePartition(std::string_view account_id, bool* found);
+
+  PipelineDeps deps_;
+  PipelineOptions options_;
+  kafka::ConsumerOptions consumer_options_;
+  std::unique_ptr<kafka::Consumer> consumer_;
+  std::unique_ptr<PartitionTable> table_;
+  std::atomic<int32_t> partition_count_{0};
+  std::unique_ptr<BatchProcessor> processor_;  // poll thread only
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+
+  // Poll thread only.
+  std::map<kafka::TopicPartition, int64_t> next_offset_;  // assigned tps -> next offset
+  struct Retry {
+    std::chrono::steady_clock::time_point at;
+    std::chrono::milliseconds backoff{0};
+  };
+  std::map<int32_t, Retry> write_retry_;  // partitions paused after a failed write
+  bool backpressure_ = false;
+  std::chrono::steady_clock::time_point next_housekeeping_{};
+  std::chrono::steady_clock::time_point next_stats_{};
+  std::chrono::steady_clock::time_point next_ownership_check_{};
+
+  std::atomic<uint64_t> label_seq_{0};
+  mutable std::mutex ready_mu_;
+  PipelineReadiness ready_{false, "starting"};
+};
+
+}  // namespace riskd::pipeline

@@ -1,0 +1,40 @@
+// Options of the event pipeline, one field per knob with its default. Filled
+// from config::Config by daemon/app.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "daemon/codec/event_decoder.h"
+#include "daemon/kafka/partitioner.h"
+
+namespace riskd::pipeline {
+
+enum class UpdateFormat { kJson, kProtobuf };
+
+struct PipelineOptions {
+  // Where RiskUpdates go (kafka.decisions_topic).
+  std::string decisions_topic = "risk-decisions";
+  // Rejected input goes to <input topic><dead_letter_suffix> (kafka.dead_letter_suffix).
+  std::string dead_letter_suffix = ".dlq";
+  // RiskUpdate encoding (kafka.decisions_format: json | protobuf).
+  UpdateFormat decisions_format = UpdateFormat::kJson;
+  // How producers map account ids to partitions (kafka.partitioner); used
+  // to find an account's partition for reads and labels.
+  kafka::Partitioner partitioner = kafka::Partitioner::kConsistentRandom;
+  // /readyz says not ready while an owned partition lags more than this
+  // (readiness.max_lag_messages).
+  int64_t readiness_max_lag_messages = 10'000;
+  // Consumption pauses while this many outbox entries wait for the broker
+  // (a broker outage), and resumes below half of it: the outbox lives on
+  // disk, but it must not grow without bound either.
+  int64_t max_unpublished_outbox = 200'000;
+  // Backoff between retries of a failed store write (doubles up to max).
+  std::chrono::milliseconds write_retry_min{100};
+  std::chrono::milliseconds write_retry_max{5'000};
+  // Input decoding limits (SPEC section 2).
+  codec::DecodeOptions decode;
+};
+
+}  // namespace riskd::pipeline
