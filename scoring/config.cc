@@ -135,6 +135,8 @@ std::string FormatDuration(DurationMicros d) {
                                     {kMinute, "m"},  {kSecond, "s"},
                                     {1000, "ms"}};
   for (const Unit& u : kUnits) {
+    // Spans under a week read better in hours, as SPEC writes them (72h).
+    if (u.micros == kDay && d < 7 * kDay) continue;
     if (d != 0 && d % u.micros == 0) {
       return std::to_string(d / u.micros) + u.suffix;
     }

@@ -109,7 +109,7 @@ std::vector<Knob> ListKnobs(ScoringConfig& config);
 
 // A knob's value as it would be written in YAML: true, 10, 0.5, 72h, HIGH,
 // STEP_UP, [TOTP, WEBAUTHN]. Durations use the largest exact unit of
-// d, h, m, s, ms, us.
+// d (for a week or more), h, m, s, ms, us: 30d, 72h, 10m.
 std::string FormatKnobValue(const Knob& knob);
 
 // (path, formatted value) for every knob, in ListKnobs order.

@@ -18,7 +18,8 @@ RuleCheck CheckOf(RuleId rule) {
 
 const Mark* EmailResetWithin(const Summary& s, EpochMicros t,
                              DurationMicros window) {
-  if (!s.email_reset) return nullptr;
+  // A reset an analyst has since labelled LEGITIMATE pairs with nothing.
+  if (!s.email_reset || s.email_reset_forgiven) return nullptr;
   const EpochMicros at = s.email_reset->at;
   return (at <= t && t - at <= window) ? &*s.email_reset : nullptr;
 }

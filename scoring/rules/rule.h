@@ -50,7 +50,8 @@ RuleCheck CheckOf(RuleId rule);
 
 // --- Shared by several rules (scoring/rules/common.cc) ---------------------
 
-// The newest EMAIL reset at or before `t` and no more than `window` before.
+// The newest EMAIL reset at or before `t` and no more than `window` before,
+// unless a LEGITIMATE label has forgiven it.
 const Mark* EmailResetWithin(const Summary& summary, EpochMicros t,
                              DurationMicros window);
 
