@@ -3,6 +3,7 @@
 
 #include "daemon/app/cli.h"
 #include "daemon/app/version.h"
+#include "daemon/store/store_cli.h"
 
 namespace riskd::app {
 namespace {
@@ -16,8 +17,13 @@ constexpr const char* kUsage =
 int RiskctlMain(int argc, char** argv) {
   if (argc == 2 && std::string_view(argv[1]) == "--help") {
     std::fputs(kUsage, stdout);
+    std::fputs(store::kStoreCommandsUsage, stdout);
     return 0;
   }
+  // State directory commands (daemon/store): backup, restore, audit.
+  if (argc >= 2 && std::string_view(argv[1]) == "backup") return store::BackupCommand(argc - 2, argv + 2);
+  if (argc >= 2 && std::string_view(argv[1]) == "restore") return store::RestoreCommand(argc - 2, argv + 2);
+  if (argc >= 2 && std::string_view(argv[1]) == "audit") return store::AuditCommand(argc - 2, argv + 2);
   if (argc == 2 && std::string_view(argv[1]) == "--version") {
     std::printf("riskctl %s\n", kVersion);
     return 0;

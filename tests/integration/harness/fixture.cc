@@ -1,0 +1,47 @@
+#include "tests/integration/harness/fixture.h"
+
+#include <chrono>
+#include <random>
+
+namespace riskd::it {
+
+void IntegrationTest::SetUp() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  dir_ = std::filesystem::temp_directory_path() /
+         ("riskd-it-" + std::string(info->name()) + "-" + std::to_string(std::random_device{}()));
+  std::filesystem::create_directories(dir_);
+  auto cluster = kafka::EmbeddedCluster::Start({kInput, kDecisions, kDeadLetters}, kPartitions);
+  ASSERT_TRUE(cluster.ok()) << cluster.error().message;
+  cluster_ = std::move(*cluster);
+}
+
+void IntegrationTest::TearDown() {
+  cluster_.reset();
+  if (!HasFailure()) {
+    std::filesystem::remove_all(dir_);
+  } else {
+    std::fprintf(stderr, "riskd-it: kept %s for inspection\n", dir_.c_str());
+  }
+}
+
+std::unique_ptr<RiskdProcess> IntegrationTest::NewRiskd(const std::string& name, RiskdConfig config) {
+  config.bootstrap = bootstrap();
+  return std::make_unique<RiskdProcess>(dir_ / name, std::move(config));
+}
+
+const scoring::Engine& IntegrationTest::DefaultEngine() {
+  static const scoring::Engine engine(std::make_shared<const scoring::ScoringConfig>());
+  return engine;
+}
+
+scoring::EpochMicros IntegrationTest::WallNow() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+scoring::EpochMicros IntegrationTest::BaseTime() {
+  const auto t = WallNow() - 3 * scoring::kDay;
+  return t - t % scoring::kHour;
+}
+
+}  // namespace riskd::it

@@ -1,0 +1,25 @@
+// A tiny blocking HTTP/1.1 client for end-to-end tests (one request per
+// connection, Connection: close). Enough for status codes and JSON bodies.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace riskd::it {
+
+struct HttpResponse {
+  int status = 0;  // 0: no connection / no response
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+HttpResponse HttpRequest(int port, const std::string& method, const std::string& target, const std::string& body = "",
+                         const std::vector<std::pair<std::string, std::string>>& headers = {},
+                         std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+
+// Polls GET /readyz on `port` until it answers 200.
+bool WaitReady(int port, std::chrono::seconds timeout);
+
+}  // namespace riskd::it
