@@ -226,11 +226,46 @@ def check_dashboard(path, samples, problems):
                 problems.append("dashboard panel %r: legend names label %s, which no riskd metric has" % (where, label))
     if count == 0:
         problems.append("dashboard has no queries")
+    check_layout(dash, problems)
     for metric in SPEC_METRICS:
         if not any(u == metric or u.startswith(metric + "_") and u[len(metric) + 1:] in ("bucket", "sum", "count")
                    for u in used):
             problems.append("dashboard shows no panel of SPEC metric %s" % metric)
     return count
+
+
+GRAFANA_BUILTINS = {"__rate_interval", "__interval", "__range", "__all"}
+
+
+def check_layout(dash, problems):
+    """Panel ids unique, panels inside the 24-column grid and not
+    overlapping, every $variable used is defined in templating."""
+    panels = []
+    for p in dash.get("panels", []):
+        panels.append(p)
+        panels.extend(p.get("panels", []))
+    ids = [p.get("id") for p in panels]
+    if len(set(ids)) != len(ids) or None in ids:
+        problems.append("dashboard panel ids are missing or repeated")
+    cells = {}
+    for p in panels:
+        g = p.get("gridPos", {})
+        if not all(k in g for k in ("x", "y", "w", "h")) or g["x"] < 0 or g["x"] + g["w"] > 24:
+            problems.append("dashboard panel %r: gridPos %s outside the 24-column grid" % (p.get("title"), g))
+            continue
+        for x in range(g["x"], g["x"] + g["w"]):
+            for y in range(g["y"], g["y"] + g["h"]):
+                if (x, y) in cells:
+                    problems.append("dashboard panels %r and %r overlap" % (cells[(x, y)], p.get("title")))
+                    break
+                cells[(x, y)] = p.get("title")
+            else:
+                continue
+            break
+    defined = {v["name"] for v in dash.get("templating", {}).get("list", [])} | GRAFANA_BUILTINS
+    used = set(re.findall(r"\$\{?(\w+)", json.dumps(dash)))
+    for var in sorted(used - defined):
+        problems.append("dashboard uses $%s, which templating does not define" % var)
 
 
 # --- the alert rules -------------------------------------------------------
