@@ -36,10 +36,16 @@ fail() {
   done
   exit 1
 }
-# wait_for SECONDS COMMAND...: polls every 0.2 s.
+# wait_for SECONDS COMMAND...: polls every 0.2 s; fails at once if riskd died.
+riskd_pid=
 wait_for() {
   local deadline=$((SECONDS + $1)); shift
   until "$@" >/dev/null 2>&1; do
+    if [ -n "$riskd_pid" ] && ! kill -0 "$riskd_pid" 2>/dev/null; then
+      local status=0
+      wait "$riskd_pid" || status=$?
+      fail "riskd exited with status $status before the test was done"
+    fi
     [ $SECONDS -lt $deadline ] || return 1
     sleep 0.2
   done
