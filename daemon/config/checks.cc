@@ -1,0 +1,120 @@
+#include "daemon/config/checks.h"
+
+#include <map>
+#include <string>
+
+namespace riskd::config {
+namespace {
+
+using scoring::ConfigProblem;
+
+// Kafka's own rule for topic names.
+constexpr size_t kMaxTopicLength = 249;
+
+bool IsTopicChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '.' || c == '_' || c == '-';
+}
+
+bool IsTopicText(const std::string& s) {
+  for (char c : s) {
+    if (!IsTopicChar(c)) return false;
+  }
+  return true;
+}
+
+class Checks {
+ public:
+  std::vector<ConfigProblem> problems;
+
+  void Fail(std::string path, std::string message) {
+    problems.push_back(ConfigProblem{std::move(path), std::move(message)});
+  }
+
+  void Topic(const std::string& path, const std::string& topic) {
+    if (topic.empty()) return;  // reported by the loader
+    if (topic == "." || topic == ".." || topic.size() > kMaxTopicLength || !IsTopicText(topic)) {
+      Fail(path, "is not a valid Kafka topic name (letters, digits, '.', '_', '-'; at most 249)");
+    }
+  }
+
+  void Kafka(const KafkaConfig& k) {
+    std::map<std::string, std::string> seen;  // topic -> path that named it
+    for (size_t i = 0; i < k.input_topics.size(); ++i) {
+      const std::string path = "kafka.input_topics[" + std::to_string(i) + "]";
+      const std::string& topic = k.input_topics[i];
+      Topic(path, topic);
+      if (auto [it, fresh] = seen.emplace(topic, path); !fresh) {
+        Fail(path, "repeats " + it->second);
+      }
+    }
+    Topic("kafka.decisions_topic", k.decisions_topic);
+    if (auto it = seen.find(k.decisions_topic); it != seen.end()) {
+      Fail("kafka.decisions_topic", "is also an input topic (" + it->second + ")");
+    }
+    if (!k.dead_letter_suffix.empty() && !IsTopicText(k.dead_letter_suffix)) {
+      Fail("kafka.dead_letter_suffix", "may only hold letters, digits, '.', '_', '-'");
+    }
+    for (const std::string& topic : k.input_topics) {
+      const std::string dlq = topic + k.dead_letter_suffix;
+      if (dlq.size() > kMaxTopicLength) {
+        Fail("kafka.dead_letter_suffix", "makes the dead-letter topic of " + topic +
+                                             " longer than 249 characters");
+      } else if (seen.count(dlq) != 0 || dlq == k.decisions_topic) {
+        Fail("kafka.dead_letter_suffix", "makes the dead-letter topic of " + topic + " (" + dlq +
+                                             ") an input or decisions topic");
+      }
+    }
+    // riskd sets group.id from kafka.group_id; a second spelling would be
+    // silently overridden.
+    if (k.properties.count("group.id") != 0) {
+      Fail("kafka.properties.group.id", "set kafka.group_id instead");
+    }
+  }
+
+  void Http(const Config& c) {
+    const auto& tls = c.http.tls;
+    if (tls.cert_file.empty() != tls.key_file.empty()) {
+      Fail(tls.cert_file.empty() ? "http.tls.cert_file" : "http.tls.key_file",
+           "must be set together with " +
+               std::string(tls.cert_file.empty() ? "http.tls.key_file" : "http.tls.cert_file"));
+    }
+    const bool any_port = c.http.listen.ends_with(":0");
+    if (c.http.listen == c.metrics.listen && !any_port) {
+      Fail("metrics.listen", "is the same address as http.listen");
+    }
+  }
+
+  void Tokens(const TokenTable& tokens) {
+    std::map<std::string, size_t> names, digests;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      const std::string at = "auth.tokens[" + std::to_string(i) + "]";
+      const Token& t = tokens[i];
+      if (!t.name.empty()) {
+        if (auto [it, fresh] = names.emplace(t.name, i); !fresh) {
+          Fail(at + ".name", "duplicate of auth.tokens[" + std::to_string(it->second) + "].name");
+        }
+      }
+      if (!t.sha256.empty()) {
+        if (auto [it, fresh] = digests.emplace(t.sha256, i); !fresh) {
+          // Two names for one token would make audit records ambiguous.
+          Fail(at + ".sha256",
+               "same digest as auth.tokens[" + std::to_string(it->second) + "].sha256");
+        }
+      }
+    }
+  }
+};
+
+}  // namespace
+
+std::vector<ConfigProblem> CheckConfig(const Config& config) {
+  Checks checks;
+  checks.Kafka(config.kafka);
+  checks.Http(config);
+  checks.Tokens(config.auth.tokens);
+  for (ConfigProblem& p : scoring::Validate(config.scoring)) checks.problems.push_back(std::move(p));
+  return std::move(checks.problems);
+}
+
+}  // namespace riskd::config

@@ -1,0 +1,127 @@
+// riskd's configuration: one YAML file (SPEC section 7), every key with a
+// default. Config is the effective config (file values over defaults);
+// LoadConfig/ParseConfig collect every problem in one pass, each named by
+// its full key path, as Falco's rule loader does, so an operator fixes a
+// file in one round.
+//
+// Error model: loading returns its problems as values; nothing throws.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "daemon/config/tokens.h"
+#include "scoring/config.h"
+#include "scoring/time.h"
+
+namespace riskd::config {
+
+struct KafkaConfig {
+  // Passed to librdkafka as they are (both clients). Without
+  // `bootstrap.servers` riskd starts its embedded mock cluster.
+  std::map<std::string, std::string> properties;
+  std::string group_id = "riskd";                           // consumer group
+  std::vector<std::string> input_topics = {"account-events"};  // co-partitioned
+  std::string decisions_topic = "risk-decisions";           // RiskUpdates go here
+  std::string decisions_format = "json";                    // json | protobuf
+  std::string dead_letter_suffix = ".dlq";                  // <input topic><suffix>
+  // How producers of the input topics map keys to partitions (librdkafka
+  // names): consistent_random | consistent | murmur2_random | murmur2.
+  std::string partitioner = "consistent_random";
+  std::int64_t partitions_for_embedded = 4;  // per topic, embedded cluster only
+  std::int64_t batch_max_messages = 1000;    // a poll batch ends at this many…
+  scoring::DurationMicros batch_max_wait = 50 * 1000;  // …or after this long
+  std::int64_t max_event_bytes = 1 << 20;    // larger values are rejected (too_large)
+};
+
+struct StateConfig {
+  std::string dir = "/var/lib/riskd";           // RocksDB directory
+  bool sync = false;                            // fsync the WAL on every batch
+  std::int64_t block_cache_bytes = 64 << 20;    // shared LRU block cache
+  std::int64_t write_buffer_bytes = 64 << 20;   // memtables, all column families
+};
+
+struct TlsConfig {
+  std::string cert_file;  // PEM chain; empty with key_file empty: plain HTTP
+  std::string key_file;   // PEM private key
+  bool enabled() const { return !cert_file.empty(); }
+};
+
+struct HttpConfig {
+  std::string listen = "127.0.0.1:8080";        // host:port, [v6]:port; port 0 = any free
+  std::int64_t threads = 2;                     // I/O threads
+  std::int64_t max_header_bytes = 16 << 10;     // larger request headers: 431
+  std::int64_t max_body_bytes = 1 << 20;        // larger bodies: 413
+  scoring::DurationMicros read_timeout = 10 * scoring::kSecond;  // a request must arrive within
+  scoring::DurationMicros idle_timeout = 60 * scoring::kSecond;  // idle keep-alive is closed after
+  std::int64_t max_connections = 1024;          // beyond it new connections are closed
+  TlsConfig tls;
+};
+
+struct MetricsConfig {
+  std::string listen = "127.0.0.1:9464";  // /metrics, /healthz, /readyz
+};
+
+struct AuthConfig {
+  TokenTable tokens;  // empty: every /v1 route answers 401
+};
+
+struct LogConfig {
+  std::string level = "info";  // debug | info | warn | error
+};
+
+struct ReadinessConfig {
+  // /readyz is false while an owned partition lags more than this.
+  std::int64_t max_lag_messages = 1000;
+};
+
+struct Config {
+  KafkaConfig kafka;
+  StateConfig state;
+  HttpConfig http;
+  MetricsConfig metrics;
+  AuthConfig auth;
+  LogConfig log;
+  ReadinessConfig readiness;
+  // scoring.shadow_config: a candidate config file evaluated beside the live
+  // one, never affecting answers (issue 7). Empty: none.
+  std::string shadow_config;
+  // scoring.* and policy.*: the knob table of scoring/config.h.
+  scoring::ScoringConfig scoring;
+};
+
+struct LoadResult {
+  Config config;  // defaults where the file was silent or wrong
+  // Every problem found, in file order then semantic checks; empty means
+  // `config` may be used. path is the full key ("http.listen",
+  // "auth.tokens[1].sha256"), or the file name for whole-file problems.
+  std::vector<scoring::ConfigProblem> problems;
+  std::string config_version;  // ConfigVersion(config); set only when ok()
+  bool ok() const { return problems.empty(); }
+};
+
+// Parses YAML text. `source` names the text in whole-file problems.
+LoadResult ParseConfig(std::string_view yaml_text, std::string_view source = "config");
+// Reads and parses a file.
+LoadResult LoadConfig(const std::string& path);
+
+// The first 16 hex digits of SHA-256 over a canonical dump of the effective
+// config (every key in table order, maps sorted): the same for the same
+// effective config whatever the key order or spelling of the file
+// (`64MiB` or `67108864`, `1h` or `60m`), across runs and machines.
+std::string ConfigVersion(const Config& config);
+
+enum class DumpFormat { kYaml, kJson };
+
+// The effective config, every key, in table order, as YAML that
+// ParseConfig accepts (unless redacted) or as JSON. With redact_secrets
+// token digests and kafka.properties values whose name suggests a secret
+// (password, secret, token, sasl.oauthbearer.config, ssl.key.pem) are
+// replaced by "<redacted>".
+std::string DumpEffective(const Config& config, bool redact_secrets,
+                          DumpFormat format = DumpFormat::kYaml);
+
+}  // namespace riskd::config

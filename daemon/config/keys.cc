@@ -1,0 +1,125 @@
+#include "daemon/config/keys.h"
+
+namespace riskd::config {
+namespace {
+
+constexpr std::int64_t kKiB = 1 << 10;
+constexpr std::int64_t kMiB = 1 << 20;
+constexpr std::int64_t kGiB = std::int64_t{1} << 30;
+
+KeyKind FromKnobKind(scoring::KnobKind kind) {
+  switch (kind) {
+    case scoring::KnobKind::kBool: return KeyKind::kBool;
+    case scoring::KnobKind::kInt: return KeyKind::kInt;
+    case scoring::KnobKind::kDouble: return KeyKind::kDouble;
+    case scoring::KnobKind::kDuration: return KeyKind::kDuration;
+    case scoring::KnobKind::kLevel: return KeyKind::kLevel;
+    case scoring::KnobKind::kDecision: return KeyKind::kDecision;
+    case scoring::KnobKind::kFactorList: return KeyKind::kFactorList;
+  }
+  return KeyKind::kString;
+}
+
+}  // namespace
+
+std::vector<Key> ListKeys(Config& c) {
+  using K = KeyKind;
+  using scoring::kSecond;
+  std::vector<Key> keys;
+  auto add = [&keys](std::string path, K kind, void* target, std::string help) -> Key& {
+    Key key;
+    key.path = std::move(path);
+    key.kind = kind;
+    key.target = target;
+    key.help = std::move(help);
+    keys.push_back(std::move(key));
+    return keys.back();
+  };
+  auto bounded = [](Key& k, std::int64_t min, std::int64_t max) {
+    k.min = min;
+    k.max = max;
+  };
+
+  add("kafka.properties", K::kStringMap, &c.kafka.properties,
+      "passed to librdkafka as they are; no bootstrap.servers: embedded mock cluster");
+  add("kafka.group_id", K::kString, &c.kafka.group_id, "consumer group id").non_empty = true;
+  add("kafka.input_topics", K::kStringList, &c.kafka.input_topics,
+      "topics of account events, co-partitioned and keyed by account id")
+      .non_empty = true;
+  add("kafka.decisions_topic", K::kString, &c.kafka.decisions_topic,
+      "topic RiskUpdates are published to")
+      .non_empty = true;
+  add("kafka.decisions_format", K::kChoice, &c.kafka.decisions_format,
+      "RiskUpdate encoding: json (proto3 JSON) or protobuf (binary)")
+      .choices = {"json", "protobuf"};
+  add("kafka.dead_letter_suffix", K::kString, &c.kafka.dead_letter_suffix,
+      "rejected events go to <input topic><suffix>")
+      .non_empty = true;
+  add("kafka.partitioner", K::kChoice, &c.kafka.partitioner,
+      "how producers map account ids to partitions (librdkafka names)")
+      .choices = {"consistent_random", "consistent", "murmur2_random", "murmur2"};
+  bounded(add("kafka.partitions_for_embedded", K::kInt, &c.kafka.partitions_for_embedded,
+              "partitions per topic of the embedded mock cluster"),
+          1, 1024);
+  bounded(add("kafka.batch_max_messages", K::kInt, &c.kafka.batch_max_messages,
+              "a poll batch ends at this many messages"),
+          1, 100'000);
+  bounded(add("kafka.batch_max_wait", K::kDuration, &c.kafka.batch_max_wait,
+              "or after this long, whichever comes first"),
+          1000, 60 * kSecond);
+  bounded(add("kafka.max_event_bytes", K::kBytes, &c.kafka.max_event_bytes,
+              "event values larger than this are rejected as too_large"),
+          1 * kKiB, 64 * kMiB);
+
+  add("state.dir", K::kString, &c.state.dir, "RocksDB directory of the account state")
+      .non_empty = true;
+  add("state.sync", K::kBool, &c.state.sync,
+      "fsync the write-ahead log on every batch (survives power loss, slower)");
+  bounded(add("state.block_cache_bytes", K::kBytes, &c.state.block_cache_bytes,
+              "shared RocksDB block cache"),
+          1 * kMiB, 64 * kGiB);
+  bounded(add("state.write_buffer_bytes", K::kBytes, &c.state.write_buffer_bytes,
+              "memtable memory across all column families"),
+          1 * kMiB, 16 * kGiB);
+
+  add("http.listen", K::kListen, &c.http.listen,
+      "address of the API: host:port or [v6]:port; port 0 picks a free one");
+  bounded(add("http.threads", K::kInt, &c.http.threads, "HTTP I/O threads"), 1, 256);
+  bounded(add("http.max_header_bytes", K::kBytes, &c.http.max_header_bytes,
+              "larger request headers are refused (431)"),
+          1 * kKiB, 1 * kMiB);
+  bounded(add("http.max_body_bytes", K::kBytes, &c.http.max_body_bytes,
+              "larger request bodies are refused (413)"),
+          1 * kKiB, 64 * kMiB);
+  bounded(add("http.read_timeout", K::kDuration, &c.http.read_timeout,
+              "a request must arrive within this; slower clients are dropped"),
+          100'000, 3600 * kSecond);
+  bounded(add("http.idle_timeout", K::kDuration, &c.http.idle_timeout,
+              "idle keep-alive connections are closed after this"),
+          kSecond, 3600 * kSecond);
+  bounded(add("http.max_connections", K::kInt, &c.http.max_connections,
+              "concurrent connections; beyond it new ones are closed"),
+          1, 1'000'000);
+  add("http.tls.cert_file", K::kString, &c.http.tls.cert_file,
+      "PEM certificate chain; empty (with key_file) serves plain HTTP");
+  add("http.tls.key_file", K::kString, &c.http.tls.key_file, "PEM private key of cert_file");
+
+  add("metrics.listen", K::kListen, &c.metrics.listen,
+      "address of /metrics, /healthz and /readyz (also served on http.listen)");
+  add("auth.tokens", K::kTokens, &c.auth.tokens,
+      "API tokens as {name, role: support|analyst|admin, sha256: hex of the token}");
+  add("log.level", K::kChoice, &c.log.level, "lowest level logged")
+      .choices = {"debug", "info", "warn", "error"};
+  bounded(add("readiness.max_lag_messages", K::kInt, &c.readiness.max_lag_messages,
+              "/readyz is false while an owned partition lags more than this"),
+          0, std::int64_t{1} << 40);
+  add("scoring.shadow_config", K::kString, &c.shadow_config,
+      "a candidate config evaluated beside this one, never affecting answers; empty: none");
+
+  for (const scoring::Knob& knob : scoring::ListKnobs(c.scoring)) {
+    add(knob.path, FromKnobKind(knob.kind), knob.target, knob.help);
+  }
+  return keys;
+}
+
+}  // namespace riskd::config
