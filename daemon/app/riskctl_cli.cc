@@ -4,6 +4,7 @@
 #include "daemon/app/cli.h"
 #include "daemon/app/version.h"
 #include "daemon/store/store_cli.h"
+#include "daemon/tools/commands.h"
 
 namespace riskd::app {
 namespace {
@@ -18,7 +19,18 @@ int RiskctlMain(int argc, char** argv) {
   if (argc == 2 && std::string_view(argv[1]) == "--help") {
     std::fputs(kUsage, stdout);
     std::fputs(store::kStoreCommandsUsage, stdout);
+    std::fputs(tools::kToolsUsage, stdout);
     return 0;
+  }
+  // Fraud-team tooling (daemon/tools): generate, replay, tune.
+  if (argc >= 2 && std::string_view(argv[1]) == "generate") {
+    return tools::GenerateCommand(argc - 2, argv + 2);
+  }
+  if (argc >= 2 && std::string_view(argv[1]) == "replay") {
+    return tools::ReplayCommand(argc - 2, argv + 2);
+  }
+  if (argc >= 2 && std::string_view(argv[1]) == "tune") {
+    return tools::TuneCommand(argc - 2, argv + 2);
   }
   // State directory commands (daemon/store): backup, restore, audit.
   if (argc >= 2 && std::string_view(argv[1]) == "backup") return store::BackupCommand(argc - 2, argv + 2);

@@ -193,10 +193,11 @@ void ConfusionJson(JsonWriter& j, const Confusion& c) {
   j.EndObject();
 }
 
-void ArmJson(JsonWriter& j, const ReplayResult& r, const ArmResult& arm, const std::string& file) {
+void ArmJson(JsonWriter& j, const ReplayResult& r, const ArmResult& arm, const ArmNames& names,
+             std::size_t k) {
   j.BeginObject();
-  j.Key("config").String(file);
-  j.Key("configVersion").String(scoring::ScoringConfigVersion(*arm.config));
+  j.Key("config").String(names.name(k));
+  j.Key("configVersion").String(names.version(k));
   j.Key("rules").BeginObject();
   for (int i = 0; i < scoring::kRuleCount; ++i) {
     const RuleStats& s = arm.rules[i];
@@ -275,9 +276,9 @@ std::string FormatReplayText(const ReplayResult& r, const ArmNames& names,
   StreamSection(out, r);
   for (std::size_t k = 0; k < r.arms.size(); ++k) {
     const ArmResult& arm = r.arms[k];
-    const std::string& file = k == 0 ? names.a : names.b;
-    out += "== Config " + std::string(k == 0 ? "A" : "B") + ": " + file + " (configVersion " +
-           scoring::ScoringConfigVersion(*arm.config) + ")\n\n";
+    out += "== Config " + std::string(k == 0 ? "A" : "B") + ": " + names.name(k);
+    if (!names.version(k).empty()) out += " (configVersion " + names.version(k) + ")";
+    out += "\n\n";
     RulesSection(out, r, arm);
     LevelsSection(out, arm);
     DecisionsSection(out, r, arm);
@@ -306,7 +307,7 @@ std::string FormatReplayJson(const ReplayResult& r, const ArmNames& names,
   j.EndObject();
   j.Key("arms").BeginArray();
   for (std::size_t k = 0; k < r.arms.size(); ++k) {
-    ArmJson(j, r, r.arms[k], k == 0 ? names.a : names.b);
+    ArmJson(j, r, r.arms[k], names, k);
   }
   j.EndArray();
   if (comparison) {

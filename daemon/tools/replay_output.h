@@ -14,6 +14,11 @@ namespace riskd::tools {
 struct ArmNames {
   std::string a;
   std::string b;  // empty without --compare
+  // The daemon's configVersion of each file, when known.
+  std::string version_a;
+  std::string version_b;
+  const std::string& name(std::size_t arm) const { return arm == 0 ? a : b; }
+  const std::string& version(std::size_t arm) const { return arm == 0 ? version_a : version_b; }
 };
 
 std::string FormatReplayText(const ReplayResult& replay, const ArmNames& names,
