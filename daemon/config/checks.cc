@@ -1,5 +1,9 @@
 #include "daemon/config/checks.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <string>
 
@@ -78,6 +82,13 @@ class Checks {
       Fail(tls.cert_file.empty() ? "http.tls.cert_file" : "http.tls.key_file",
            "must be set together with " +
                std::string(tls.cert_file.empty() ? "http.tls.key_file" : "http.tls.cert_file"));
+    }
+    // Found now rather than when the listener starts (or is reloaded).
+    for (const auto& [path, file] : {std::pair{"http.tls.cert_file", &tls.cert_file},
+                                     std::pair{"http.tls.key_file", &tls.key_file}}) {
+      if (!file->empty() && ::access(file->c_str(), R_OK) != 0) {
+        Fail(path, "cannot read " + *file + ": " + std::strerror(errno));
+      }
     }
     const bool any_port = c.http.listen.ends_with(":0");
     if (c.http.listen == c.metrics.listen && !any_port) {

@@ -45,6 +45,7 @@ struct StateConfig {
 };
 
 struct TlsConfig {
+  // Both set (and readable) or both empty.
   std::string cert_file;  // PEM chain; empty with key_file empty: plain HTTP
   std::string key_file;   // PEM private key
   bool enabled() const { return !cert_file.empty(); }

@@ -111,6 +111,8 @@ policy:
 }
 
 TEST(ConfigTest, SetsValuesOfEveryKind) {
+  // TLS files must be readable; the test's own source stands in for them.
+  const std::string pem = __FILE__;
   LoadResult r = ParseConfig(R"(
 kafka:
   properties: { bootstrap.servers: "b:9092", queue.buffering.max.ms: 5 }
@@ -123,7 +125,7 @@ http:
   listen: "[::1]:0"
   read_timeout: 90s
   idle_timeout: 10m
-  tls: { cert_file: /etc/riskd/cert.pem, key_file: /etc/riskd/key.pem }
+  tls: { cert_file: ")" + pem + R"(", key_file: ")" + pem + R"(" }
 log: { level: debug }
 scoring:
   taint_period: 30d
@@ -217,6 +219,7 @@ policy:
       "http.read_timeout",
       "http.idle_timeout",
       "http.tls.key_file",
+      "http.tls.cert_file",  // set but unreadable
       "metrics.listen",
       "log.level",
       "auth.tokens[1].name",
@@ -287,6 +290,14 @@ TEST(ConfigTest, RejectsBadListenAddresses) {
   }
   EXPECT_EQ(ProblemPaths(ParseConfig("metrics: { listen: 127.0.0.1:8080 }")),
             std::set<std::string>{"metrics.listen"});
+}
+
+TEST(ConfigTest, RequiresReadableTlsFiles) {
+  LoadResult r = ParseConfig(
+      "http: { tls: { cert_file: /nonexistent/cert.pem, key_file: /nonexistent/key.pem } }");
+  EXPECT_EQ(ProblemPaths(r), (std::set<std::string>{"http.tls.cert_file", "http.tls.key_file"}))
+      << Describe(r);
+  for (const auto& p : r.problems) EXPECT_NE(p.message.find("cannot read"), std::string::npos);
 }
 
 TEST(ConfigTest, ChecksTopicsAgainstEachOther) {
