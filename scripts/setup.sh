@@ -11,7 +11,7 @@ PACKAGES=(
   prometheus-cpp-dev libprotobuf-dev protobuf-compiler libyaml-cpp-dev
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   # tools the tests and demo use
-  curl openssl kcat procps
+  curl openssl kcat procps wrk
   # deploy checks: promtool and the server, systemd-analyze, JSON and YAML queries
   prometheus systemd jq yq python3
 )
