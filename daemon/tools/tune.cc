@@ -1,6 +1,7 @@
 #include "daemon/tools/tune.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "daemon/tools/config_diff.h"
@@ -68,8 +69,11 @@ std::vector<Candidate> Sweep(const ReplayResult& replay, const ArmResult& arm,
     const Confusion c = ConfusionAt(replay, arm, s);
     out.push_back({static_cast<double>(s), c, Objective(c, o)});
   }
-  std::stable_sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
-    return a.objective > b.objective;
+  // Equal figures: the smallest change from the current threshold wins.
+  const double current = LevelThreshold(*arm.config, o.level);
+  std::stable_sort(out.begin(), out.end(), [&](const Candidate& a, const Candidate& b) {
+    if (a.objective != b.objective) return a.objective > b.objective;
+    return std::fabs(a.threshold - current) < std::fabs(b.threshold - current);
   });
   return out;
 }

@@ -4,7 +4,8 @@
 // 1. Replay the current config and sweep the level's threshold over the
 //    integers 1..100 (reading each account's peak scores: no new replay).
 //    With a precision target the threshold with the best recall among those
-//    meeting it wins; with a recall target, the best precision.
+//    meeting it wins; with a recall target, the best precision; then the
+//    other measure; then the smallest move from the current threshold.
 // 2. With sweep_points, greedy rounds: every live rule's points scaled by
 //    0, 0.5, 0.75, 1.25, 1.5 and 2, each variant replayed (several per pass)
 //    and swept as in 1; the best variant is kept if it beats the current one.
