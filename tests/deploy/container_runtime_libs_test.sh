@@ -35,17 +35,28 @@ done
 closure=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
             --no-replaces --no-enhances $runtime 2>/dev/null | grep -E '^[a-z0-9]' | sort -u)
 
+# One ldconfig and one dpkg -S for all libraries (each call costs a second).
+cache=$(ldconfig -p)
+needed=$(readelf -d "$bin" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p')
+declare -A path_of
+candidates=()
+for lib in $needed; do
+  path=$(echo "$cache" | awk -v l="$lib" '!f && $1 == l && /x86-64|x32|aarch64/ { print $NF; f = 1 }')
+  [ -n "$path" ] || path=$(echo "$cache" | awk -v l="$lib" '!f && $1 == l { print $NF; f = 1 }')
+  path_of[$lib]=$path
+  # merged /usr: dpkg knows each file under one of its two names
+  [ -n "$path" ] && candidates+=("$path" "${path/#\/usr\/lib\//\/lib\/}" "${path/#\/lib\//\/usr\/lib\/}" "$(readlink -f "$path")")
+done
+owners=$(dpkg -S "${candidates[@]}" 2>/dev/null || true)   # "pkg[:arch]: /path" per found path
 pkg_of() {
-  local path=$1 p
+  local path=$1 candidate
   for candidate in "$path" "${path/#\/usr\/lib\//\/lib\/}" "${path/#\/lib\//\/usr\/lib\/}" "$(readlink -f "$path")"; do
-    p=$(dpkg -S "$candidate" 2>/dev/null | sed -n '1s/:.*//p') && [ -n "$p" ] && { echo "$p"; return 0; }
+    echo "$owners" | awk -v p="$candidate" '!f && $NF == p { sub(/:.*/, "", $1); print $1; f = 1 }' | grep . && return 0
   done
   return 0  # none: the caller reports it
 }
-needed=$(readelf -d "$bin" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p')
 for lib in $needed; do
-  path=$(ldconfig -p | awk -v l="$lib" '!f && $1 == l && /x86-64|x32|aarch64/ { print $NF; f = 1 }')
-  [ -n "$path" ] || path=$(ldconfig -p | awk -v l="$lib" '!f && $1 == l { print $NF; f = 1 }')
+  path=${path_of[$lib]}
   [ -n "$path" ] || { echo "FAIL: $lib (NEEDED by riskd) not found by ldconfig"; status=1; continue; }
   pkg=$(pkg_of "$path")
   [ -n "$pkg" ] || { echo "FAIL: no Debian package owns $path ($lib)"; status=1; continue; }
