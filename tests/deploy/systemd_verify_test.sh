@@ -8,7 +8,7 @@
 # reason) only when systemd-analyze cannot verify even a trivial unit here.
 set -euo pipefail
 unit=$1
-riskd=$2
+riskd=$(readlink -f "$2")  # systemd wants an absolute path
 [ -x "$riskd" ] || { echo "FAIL: $riskd is not built"; exit 1; }
 command -v systemd-analyze >/dev/null || { echo "FAIL: systemd-analyze missing (scripts/setup.sh installs systemd)"; exit 1; }
 
