@@ -5,7 +5,8 @@
 // What is checked, in this order (the first failure is reported):
 //   too_large                 value longer than DecodeOptions::max_value_bytes
 //   unsupported_content_type  a content-type header other than JSON/protobuf
-//   malformed                 not decodable in the chosen wire form
+//   malformed                 not decodable in the chosen wire form (JSON:
+//                             also objects/arrays nested deeper than 100)
 //   unknown_enum              an enum name or number the schema does not define,
 //                             anywhere in the event (context included)
 //   missing_field             eventId, accountId or occurredAt absent/empty

@@ -3,8 +3,10 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <random>
 #include <string>
 
 namespace riskd::codec {
@@ -513,6 +515,44 @@ TEST(EventDecoderTest, IgnoresUnknownBinaryFields) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_TRUE(MessageDifferencer::Equals(*r, expected));
   EXPECT_EQ(r->SerializeAsString(), Encode(expected));  // unknown fields dropped
+}
+
+// --- robustness ---------------------------------------------------------------
+
+// Mutated valid messages (both forms) never crash the decoder and never
+// produce a reason outside the documented set.
+TEST(EventDecoderTest, MutatedInputYieldsOnlyDocumentedOutcomes) {
+  std::mt19937 rng(20261128);  // fixed seed: the same inputs every run
+  std::vector<std::string> seeds;
+  for (const auto& example : kSpecExamples) {
+    seeds.push_back(SpecJson(example.payload_json));
+    v1::AccountEvent e = SpecEnvelope();
+    example.fill(&e);
+    seeds.push_back(Encode(e));
+  }
+  int accepted = 0;
+  for (int i = 0; i < 5000; ++i) {
+    std::string value = seeds[rng() % seeds.size()];
+    for (int edits = 1 + static_cast<int>(rng() % 4); edits > 0 && !value.empty(); --edits) {
+      const size_t at = rng() % value.size();
+      switch (rng() % 3) {
+        case 0: value[at] = static_cast<char>(rng()); break;
+        case 1: value.erase(at, 1 + rng() % 8); break;
+        case 2: value.insert(at, 1, "{}[]\",:\\0\x80"[rng() % 10]); break;
+      }
+    }
+    auto r = DecodeEvent(RawMessage{value, "acct-42", std::nullopt}, kNow);
+    if (r.ok()) {
+      ++accepted;
+      continue;
+    }
+    EXPECT_NE(std::find(kAllRejectReasons.begin(), kAllRejectReasons.end(), r.error().code),
+              kAllRejectReasons.end())
+        << r.error().code;
+    EXPECT_LT(r.error().message.size(), 300u);
+  }
+  // Some mutations (inside a string, say) leave a valid event.
+  EXPECT_GT(accepted, 0);
 }
 
 }  // namespace
