@@ -76,7 +76,7 @@ class Checks {
     }
   }
 
-  void Http(const Config& c) {
+  void Http(const Config& c, bool check_files) {
     const auto& tls = c.http.tls;
     if (tls.cert_file.empty() != tls.key_file.empty()) {
       Fail(tls.cert_file.empty() ? "http.tls.cert_file" : "http.tls.key_file",
@@ -86,7 +86,7 @@ class Checks {
     // Found now rather than when the listener starts (or is reloaded).
     for (const auto& [path, file] : {std::pair{"http.tls.cert_file", &tls.cert_file},
                                      std::pair{"http.tls.key_file", &tls.key_file}}) {
-      if (!file->empty() && ::access(file->c_str(), R_OK) != 0) {
+      if (check_files && !file->empty() && ::access(file->c_str(), R_OK) != 0) {
         Fail(path, "cannot read " + *file + ": " + std::strerror(errno));
       }
     }
@@ -119,10 +119,10 @@ class Checks {
 
 }  // namespace
 
-std::vector<ConfigProblem> CheckConfig(const Config& config) {
+std::vector<ConfigProblem> CheckConfig(const Config& config, const LoadOptions& options) {
   Checks checks;
   checks.Kafka(config.kafka);
-  checks.Http(config);
+  checks.Http(config, options.check_files);
   checks.Tokens(config.auth.tokens);
   for (ConfigProblem& p : scoring::Validate(config.scoring)) checks.problems.push_back(std::move(p));
   return std::move(checks.problems);

@@ -10,6 +10,6 @@
 namespace riskd::config {
 
 // Every problem of `config`; empty when it may be used.
-std::vector<scoring::ConfigProblem> CheckConfig(const Config& config);
+std::vector<scoring::ConfigProblem> CheckConfig(const Config& config, const LoadOptions& options);
 
 }  // namespace riskd::config

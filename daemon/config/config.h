@@ -104,10 +104,19 @@ struct LoadResult {
   bool ok() const { return problems.empty(); }
 };
 
+struct LoadOptions {
+  // Check that files the config names (http.tls.cert_file, key_file) are
+  // readable, so a bad path fails --check-config and reload rather than
+  // the listener. Default true; offline tools that never serve (riskctl
+  // replay on a copy of a production config) may pass false.
+  bool check_files = true;
+};
+
 // Parses YAML text. `source` names the text in whole-file problems.
-LoadResult ParseConfig(std::string_view yaml_text, std::string_view source = "config");
+LoadResult ParseConfig(std::string_view yaml_text, std::string_view source = "config",
+                       const LoadOptions& options = {});
 // Reads and parses a file.
-LoadResult LoadConfig(const std::string& path);
+LoadResult LoadConfig(const std::string& path, const LoadOptions& options = {});
 
 // The first 16 hex digits of SHA-256 over a canonical dump of the effective
 // config (every key in table order, maps sorted): the same for the same

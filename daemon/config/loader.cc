@@ -355,7 +355,8 @@ class Loader {
 
 }  // namespace
 
-LoadResult ParseConfig(std::string_view yaml_text, std::string_view source) {
+LoadResult ParseConfig(std::string_view yaml_text, std::string_view source,
+                       const LoadOptions& options) {
   LoadResult result;
   Loader loader(result.config);
   try {
@@ -369,12 +370,12 @@ LoadResult ParseConfig(std::string_view yaml_text, std::string_view source) {
     loader.problems.push_back(ConfigProblem{std::string(source), "not valid YAML" + where + ": " + e.msg});
   }
   result.problems = std::move(loader.problems);
-  for (ConfigProblem& p : CheckConfig(result.config)) result.problems.push_back(std::move(p));
+  for (ConfigProblem& p : CheckConfig(result.config, options)) result.problems.push_back(std::move(p));
   if (result.ok()) result.config_version = ConfigVersion(result.config);
   return result;
 }
 
-LoadResult LoadConfig(const std::string& path) {
+LoadResult LoadConfig(const std::string& path, const LoadOptions& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     LoadResult result;
@@ -384,7 +385,7 @@ LoadResult LoadConfig(const std::string& path) {
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return ParseConfig(text.str(), path);
+  return ParseConfig(text.str(), path, options);
 }
 
 }  // namespace riskd::config

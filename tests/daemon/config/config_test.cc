@@ -298,6 +298,13 @@ TEST(ConfigTest, RequiresReadableTlsFiles) {
   EXPECT_EQ(ProblemPaths(r), (std::set<std::string>{"http.tls.cert_file", "http.tls.key_file"}))
       << Describe(r);
   for (const auto& p : r.problems) EXPECT_NE(p.message.find("cannot read"), std::string::npos);
+
+  LoadOptions offline;
+  offline.check_files = false;
+  EXPECT_TRUE(ParseConfig(
+                  "http: { tls: { cert_file: /nonexistent/cert.pem, key_file: /nonexistent/key.pem } }",
+                  "config", offline)
+                  .ok());
 }
 
 TEST(ConfigTest, ChecksTopicsAgainstEachOther) {
