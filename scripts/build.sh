@@ -10,5 +10,8 @@ case "$flavour" in
   *) echo "usage: build.sh [release|asan]" >&2; exit 2 ;;
 esac
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+# Relative paths in the cache key, so a fresh clone in another folder (CI)
+# reuses what an earlier build on this machine compiled.
+export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
 cmake -S . -B "build/$flavour" -G Ninja "${extra[@]}" >/dev/null
 cmake --build "build/$flavour" -j "$(nproc)"
