@@ -17,7 +17,8 @@ using internal::ByteReader;
 using internal::ByteWriter;
 
 constexpr std::string_view kMagic = "RKS";
-// Hard ceilings, above any valid config (see config_validate.cc).
+// Hard ceilings, above any valid config (see config_validate.cc); Engine
+// cuts longer ids and texts before storing them (engine.cc).
 constexpr std::size_t kMaxIdBytes = 256;
 constexpr std::size_t kMaxTextBytes = 4096;
 constexpr std::size_t kMaxPending = 100'000;
@@ -32,7 +33,7 @@ void WriteMark(ByteWriter& w, const Mark& m) {
 }
 Mark ReadMark(ByteReader& r) {
   Mark m;
-  m.at = r.I64();
+  m.at = r.Time();
   m.event_id = r.String(kMaxIdBytes);
   return m;
 }
@@ -53,8 +54,8 @@ void WriteInterval(ByteWriter& w, const Interval& i) {
 }
 Interval ReadInterval(ByteReader& r) {
   Interval i;
-  i.from = r.I64();
-  i.until = r.I64();
+  i.from = r.Time();
+  i.until = r.Time();
   return i;
 }
 
@@ -85,7 +86,7 @@ void WriteEvent(ByteWriter& w, const Event& e) {
 Event ReadEvent(ByteReader& r) {
   Event e;
   e.id = r.String(kMaxIdBytes);
-  e.occurred_at = r.I64();
+  e.occurred_at = r.Time();
   e.kind = r.Enum8<EventKind>(kEventKindCount);
   e.device_id = r.String(kMaxTextBytes);
   e.network = r.String(kMaxTextBytes);
@@ -163,7 +164,7 @@ Summary ReadSummary(ByteReader& r) {
     values.resize(r.Count(kMaxFamiliar));
     for (FamiliarValue& v : values) {
       v.key = r.Fixed64();
-      v.last_seen = r.I64();
+      v.last_seen = r.Time();
     }
   }
   if (r.Bool()) s.email_reset = ReadMark(r);
@@ -174,7 +175,7 @@ Summary ReadSummary(ByteReader& r) {
   s.reset_requests = ReadMarks(r);
   if (r.Bool()) {
     Located l;
-    l.at = r.I64();
+    l.at = r.Time();
     l.latitude = r.Double();
     l.longitude = r.Double();
     l.event_id = r.String(kMaxIdBytes);
@@ -183,7 +184,7 @@ Summary ReadSummary(ByteReader& r) {
   for (auto& f : s.firings) {
     if (!r.Bool()) continue;
     StoredFiring firing;
-    firing.fired_at = r.I64();
+    firing.fired_at = r.Time();
     firing.points = r.Double();
     firing.event_ids.resize(r.Count(kMaxEvidence));
     for (std::string& id : firing.event_ids) id = r.String(kMaxIdBytes);
@@ -191,13 +192,13 @@ Summary ReadSummary(ByteReader& r) {
     f = std::move(firing);
   }
   s.clearings.resize(r.Count(kMaxClearings));
-  for (EpochMicros& t : s.clearings) t = r.I64();
+  for (EpochMicros& t : s.clearings) t = r.Time();
   for (Interval& i : s.factor_taints) i = ReadInterval(r);
   for (Interval& i : s.forbidden) i = ReadInterval(r);
-  for (EpochMicros& t : s.last_passed) t = r.I64();
+  for (EpochMicros& t : s.last_passed) t = r.TimeOrNever();
   s.labels.resize(r.Count(kMaxLabels));
   for (LabelRecord& l : s.labels) {
-    l.at = r.I64();
+    l.at = r.Time();
     l.label = r.Enum8<Label>(kLabelCount);
     l.event_id = r.String(kMaxIdBytes);
     l.note = r.String(kMaxNoteBytes);
@@ -243,14 +244,14 @@ Result<AccountState> AccountState::Parse(std::string_view bytes) {
   }
   ByteReader r(bytes.substr(4));
   AccountState state;
-  state.newest_event_at = r.I64();
+  state.newest_event_at = r.TimeOrNever();
   state.sealed = ReadSummary(r);
   state.pending.resize(r.Count(kMaxPending));
   for (Event& e : state.pending) e = ReadEvent(r);
   state.seen_ids.resize(r.Count(kMaxSeen));
   for (SeenId& s : state.seen_ids) {
     s.hash = r.Fixed64();
-    s.at = r.I64();
+    s.at = r.Time();
   }
   if (!r.ok()) return Malformed("truncated or invalid field");
   if (!r.AtEnd()) return Malformed("trailing bytes");
@@ -266,6 +267,12 @@ Result<AccountState> AccountState::Parse(std::string_view bytes) {
   if (!std::is_sorted(state.sealed.clearings.begin(),
                       state.sealed.clearings.end())) {
     return Malformed("clearings out of order");
+  }
+  if (!std::is_sorted(state.sealed.labels.begin(), state.sealed.labels.end(),
+                      [](const LabelRecord& a, const LabelRecord& b) {
+                        return a.at < b.at;
+                      })) {
+    return Malformed("labels out of order");
   }
   return state;
 }

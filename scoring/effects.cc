@@ -26,11 +26,17 @@ void Taint(Interval& i, EpochMicros t, DurationMicros period) {
   }
 }
 
+// Ends `i` at `t` if it had begun by then (a late clearing leaves a later
+// interval alone).
+void EndAt(Interval& i, EpochMicros t) {
+  if (i.from <= t) i.until = std::min(i.until, t);
+}
+
 void Clear(Summary& s, EpochMicros t) {
   s.clearings.insert(
       std::upper_bound(s.clearings.begin(), s.clearings.end(), t), t);
   if (s.clearings.size() > kMaxClearings) s.clearings.erase(s.clearings.begin());
-  s.quarantine.until = std::min(s.quarantine.until, t);
+  EndAt(s.quarantine, t);
 }
 
 // The newest EMAIL reset still taints what follows it at `t`.
@@ -100,8 +106,8 @@ void OnLabel(Summary& s, const Event& e) {
   if (e.label != Label::kLegitimate) return;
   // LEGITIMATE clears points, taints and quarantine as of its time.
   Clear(s, t);
-  for (Interval& i : s.factor_taints) i.until = std::min(i.until, t);
-  for (Interval& i : s.forbidden) i.until = std::min(i.until, t);
+  for (Interval& i : s.factor_taints) EndAt(i, t);
+  for (Interval& i : s.forbidden) EndAt(i, t);
   if (s.email_reset && s.email_reset->at <= t) s.email_reset_forgiven = true;
 }
 

@@ -25,6 +25,26 @@ bool IsSeen(const std::vector<SeenId>& seen, std::uint64_t hash) {
                             HashLess);
 }
 
+// Hard limits of the state format (account_state.cc) that a caller which
+// skipped daemon/codec's validation could exceed. Over-long text is cut so
+// that every state Apply produces parses again.
+constexpr std::size_t kMaxStoredIdBytes = 256;
+constexpr std::size_t kMaxStoredTextBytes = 4096;
+
+bool NeedsClamp(const Event& e) {
+  return e.id.size() > kMaxStoredIdBytes || e.note.size() > kMaxNoteBytes ||
+         e.device_id.size() > kMaxStoredTextBytes ||
+         e.network.size() > kMaxStoredTextBytes;
+}
+
+Event Clamped(Event e) {
+  e.id.resize(std::min(e.id.size(), kMaxStoredIdBytes));
+  e.note.resize(std::min(e.note.size(), kMaxNoteBytes));
+  e.device_id.resize(std::min(e.device_id.size(), kMaxStoredTextBytes));
+  e.network.resize(std::min(e.network.size(), kMaxStoredTextBytes));
+  return e;
+}
+
 // Remembers `hash`, forgets ids older than the duplicate window behind the
 // newest event, and past the cap the oldest (ties: smaller hash).
 void Remember(std::vector<SeenId>& seen, std::uint64_t hash, EpochMicros at,
@@ -75,11 +95,15 @@ const Summary& View(const AccountState& state, const ScoringConfig& c,
 Engine::Engine(std::shared_ptr<const ScoringConfig> config)
     : config_(std::move(config)) {}
 
-ApplyResult Engine::Apply(AccountState& state, const Event& event) const {
+ApplyResult Engine::Apply(AccountState& state, const Event& original) const {
   const ScoringConfig& c = *config_;
-  const EpochMicros t = event.occurred_at;
+  const EpochMicros t = original.occurred_at;
   ApplyResult out;
-  const std::uint64_t hash = StableHash(event.id);
+  // Dedupe on the full id, store a copy that fits the state format.
+  const std::uint64_t hash = StableHash(original.id);
+  std::optional<Event> clamped;
+  if (NeedsClamp(original)) clamped = Clamped(original);
+  const Event& event = clamped ? *clamped : original;
   if (IsSeen(state.seen_ids, hash)) {
     out.outcome = ApplyOutcome::kDuplicate;
     out.report = Risk(state, t);

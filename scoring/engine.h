@@ -95,7 +95,9 @@ class Engine {
 
   // Applies one event (or analyst label) to `state`. Exactly once per event
   // id within the duplicate window: a repeat returns kDuplicate and leaves
-  // `state` byte-for-byte unchanged.
+  // `state` byte-for-byte unchanged. Texts longer than the state format
+  // keeps (ids over 256 bytes, notes over 1 KiB, device ids over 4 KiB) are
+  // stored cut; the state always parses again.
   ApplyResult Apply(AccountState& state, const Event& event) const;
 
   // The account's risk as of `as_of`.

@@ -44,6 +44,10 @@ class ByteWriter {
 
 class ByteReader {
  public:
+  // About +-12,000 years around 1970 in microseconds: beyond any valid
+  // event time (years 1..9999) plus any valid duration.
+  static constexpr std::int64_t kTimeBound = 400'000'000'000'000'000;
+
   explicit ByteReader(std::string_view in) : in_(in) {}
 
   bool ok() const { return ok_; }
@@ -73,6 +77,20 @@ class ByteReader {
   std::int64_t I64() {
     const std::uint64_t z = Varint();
     return static_cast<std::int64_t>((z >> 1) ^ (~(z & 1) + 1));
+  }
+  // An event time or duration: bounded so that later arithmetic (t - at,
+  // t + period) cannot overflow, whatever the bytes said.
+  std::int64_t Time() {
+    const std::int64_t v = I64();
+    if (v < -kTimeBound || v > kTimeBound) Fail();
+    return ok_ ? v : 0;
+  }
+  // Time(), or the "never" sentinel (the minimum int64).
+  std::int64_t TimeOrNever() {
+    const std::int64_t v = I64();
+    if (v == INT64_MIN) return v;
+    if (v < -kTimeBound || v > kTimeBound) Fail();
+    return ok_ ? v : 0;
   }
   std::uint64_t Fixed64() {
     std::uint64_t v = 0;

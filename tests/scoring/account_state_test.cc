@@ -111,5 +111,50 @@ TEST(AccountStateFormat, GarbageNeverCrashes) {
   EXPECT_LT(accepted, 1500);
 }
 
+TEST(AccountStateFormat, HostileStreamStaysBounded) {
+  Account a;
+  std::size_t largest = 0;
+  for (int i = 0; i < 1000; ++i) {
+    // A flood: ten events a second, every kind, long ids, fresh contexts.
+    const EpochMicros t = kT0 + i * 100 * 1000;
+    const std::string id(100, static_cast<char>('a' + i % 26));
+    const Ctx ctx{"device-" + std::to_string(i),
+                  "10.0." + std::to_string(i % 250) + ".1",
+                  static_cast<std::uint32_t>(i), {}};
+    switch (i % 4) {
+      case 0: a.Apply(Login(id + std::to_string(i), t, true, ctx)); break;
+      case 1: a.Apply(Login(id + std::to_string(i), t, false, ctx)); break;
+      case 2: a.Apply(Verify(id + std::to_string(i), t, Factor::kTotp, false)); break;
+      default:
+        a.Apply(LabelEvent(id + std::to_string(i), t, Label::kCompromised,
+                           std::string(5000, 'n')));
+    }
+    if (i % 50 == 49) largest = std::max(largest, a.state().Serialize().size());
+  }
+  const AccountState& s = a.state();
+  EXPECT_EQ(s.pending.size(), 256u);
+  for (const auto& values : s.sealed.familiar) EXPECT_LE(values.size(), 32u);
+  EXPECT_EQ(s.sealed.labels.size(), kMaxLabels);
+  EXPECT_LE(s.sealed.failed_logins.size(), 10u);
+  EXPECT_LE(s.sealed.failed_verifications.size(), 3u);
+  // 256 pending events dominate: ~100-byte ids, contexts, notes cut to 1 KiB.
+  EXPECT_LT(largest, 256u * 1400u);
+  EXPECT_TRUE(AccountState::Parse(s.Serialize()).ok());
+}
+
+TEST(AccountStateFormat, OverlongTextsAreCutSoTheStateStillParses) {
+  Account a;
+  const std::string long_id(300, 'i');
+  a.Apply(LabelEvent(long_id, kT0, Label::kCompromised, std::string(5000, 'n')));
+  a.Apply(Login("l", kT0, true, Ctx{std::string(5000, 'd'), "", 0, {}}));
+  ASSERT_EQ(a.state().pending.size(), 2u);
+  auto parsed = AccountState::Parse(a.state().Serialize());
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->pending[0].note.size(), kMaxNoteBytes);
+  // Dedupe still recognises the full id.
+  EXPECT_EQ(a.Apply(LabelEvent(long_id, kT0, Label::kCompromised, "")).outcome,
+            ApplyOutcome::kDuplicate);
+}
+
 }  // namespace
 }  // namespace riskd::scoring::test

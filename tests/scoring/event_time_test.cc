@@ -72,6 +72,30 @@ TEST(EventTime, EqualTimesAreOrderedByEventId) {
   EXPECT_EQ(run(false), run(true));
 }
 
+TEST(EventTime, QuietEventPublishesNothing) {
+  Account a;
+  a.Routine(kT0, 5, Home());
+  const ApplyResult r = a.Apply(Login("home", kT0, true, Home()));
+  EXPECT_EQ(r.outcome, ApplyOutcome::kApplied);
+  EXPECT_TRUE(r.new_firings.empty());
+  EXPECT_FALSE(r.publish_update);
+  EXPECT_TRUE(r.report.known);
+  EXPECT_EQ(r.report.updated_at, kT0);
+}
+
+TEST(EventTime, LevelChangeAloneIsPublished) {
+  Account a;
+  a.Apply(Change("c1", kT0, ChangeField::kMfa, ChangeOperation::kRemoved));
+  a.Apply(Request("q", kT0, Action::kChangePhone, {}, false));  // 30 + 25
+  // A clearing fires nothing but changes the level.
+  const ApplyResult cleared =
+      a.Apply(Verify("v", kT0 + kMinute, Factor::kTotp, true));
+  EXPECT_TRUE(cleared.new_firings.empty());
+  EXPECT_EQ(cleared.previous_level, Level::kMedium);
+  EXPECT_EQ(cleared.level, Level::kLow);
+  EXPECT_TRUE(cleared.publish_update);
+}
+
 TEST(Duplicates, RepeatIsReportedAndChangesNothing) {
   Account a;
   a.Apply(Reset("reset", kT0));
