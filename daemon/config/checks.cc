@@ -85,7 +85,8 @@ class Checks {
     }
     // Found now rather than when the listener starts (or is reloaded).
     for (const auto& [path, file] : {std::pair{"http.tls.cert_file", &tls.cert_file},
-                                     std::pair{"http.tls.key_file", &tls.key_file}}) {
+                                     std::pair{"http.tls.key_file", &tls.key_file},
+                                     std::pair{"scoring.shadow_config", &c.shadow_config}}) {
       if (check_files && !file->empty() && ::access(file->c_str(), R_OK) != 0) {
         Fail(path, "cannot read " + *file + ": " + std::strerror(errno));
       }

@@ -105,8 +105,8 @@ struct LoadResult {
 };
 
 struct LoadOptions {
-  // Check that files the config names (http.tls.cert_file, key_file) are
-  // readable, so a bad path fails --check-config and reload rather than
+  // Check that files the config names (http.tls.cert_file, key_file,
+  // scoring.shadow_config) are readable, so a bad path fails --check-config and reload rather than
   // the listener. Default true; offline tools that never serve (riskctl
   // replay on a copy of a production config) may pass false.
   bool check_files = true;

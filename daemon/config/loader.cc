@@ -31,6 +31,13 @@ bool IsLowerHex64(const std::string& s) {
   return true;
 }
 
+bool IsPrintableAscii(const std::string& s) {
+  for (char c : s) {
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
 std::string KindName(KeyKind kind) {
   switch (kind) {
     case KeyKind::kBool: return "true or false";
@@ -312,8 +319,9 @@ class Loader {
           const YAML::Node v = it->second;
           if (field == "name") {
             has_name = true;
-            if (!v.IsScalar() || v.Scalar().empty()) {
-              Problem(path, "must be a non-empty string", v);
+            if (!v.IsScalar() || v.Scalar().empty() || !IsPrintableAscii(v.Scalar())) {
+              // Names go into audit records and log lines as they are.
+              Problem(path, "must be a non-empty string of printable ASCII", v);
             } else {
               token.name = v.Scalar();
             }

@@ -129,7 +129,7 @@ http:
 log: { level: debug }
 scoring:
   taint_period: 30d
-  shadow_config: /etc/riskd/candidate.yaml
+  shadow_config: ")" + pem + R"("
   rules:
     failed_login_burst: { count: 12, window: 15m, shadow: true }
 policy:
@@ -151,7 +151,7 @@ policy:
   EXPECT_EQ(c.http.idle_timeout, 10 * scoring::kMinute);
   EXPECT_TRUE(c.http.tls.enabled());
   EXPECT_EQ(c.log.level, "debug");
-  EXPECT_EQ(c.shadow_config, "/etc/riskd/candidate.yaml");
+  EXPECT_EQ(c.shadow_config, pem);
   EXPECT_EQ(c.scoring.taint_period, 30 * scoring::kDay);
   const auto& burst = c.scoring.rule(scoring::RuleId::kFailedLoginBurst);
   EXPECT_EQ(burst.count, 12);
@@ -195,6 +195,7 @@ auth:
     - { name: a, role: root, sha256: "not-a-hash" }
     - { name: c, role: admin, sha256: ")" + good + R"(" }
     - { role: analyst, sha256: "ABCDEF", extra: 1 }
+    - { name: "tab\there", role: admin, sha256: ")" + Sha256Hex("u") + R"(" }
 scoring:
   half_life: 3 days
   thresholds: { high: -5 }
@@ -229,6 +230,7 @@ policy:
       "auth.tokens[3].name",
       "auth.tokens[3].sha256",
       "auth.tokens[3].extra",
+      "auth.tokens[4].name",
       "scoring.half_life",
       "scoring.thresholds.high",
       "scoring.rules.no_such_rule",
@@ -298,6 +300,8 @@ TEST(ConfigTest, RequiresReadableTlsFiles) {
   EXPECT_EQ(ProblemPaths(r), (std::set<std::string>{"http.tls.cert_file", "http.tls.key_file"}))
       << Describe(r);
   for (const auto& p : r.problems) EXPECT_NE(p.message.find("cannot read"), std::string::npos);
+  EXPECT_EQ(ProblemPaths(ParseConfig("scoring: { shadow_config: /nonexistent/candidate.yaml }")),
+            std::set<std::string>{"scoring.shadow_config"});
 
   LoadOptions offline;
   offline.check_files = false;
