@@ -2,6 +2,7 @@
 #include <string_view>
 
 #include "daemon/app/cli.h"
+#include "daemon/app/run.h"
 #include "daemon/app/version.h"
 #include "daemon/config/config.h"
 
@@ -42,6 +43,7 @@ int RiskdMain(int argc, char** argv) {
     return 0;
   }
   if (argc == 3 && std::string_view(argv[1]) == "--check-config") return CheckConfig(argv[2]);
+  if (argc == 3 && std::string_view(argv[1]) == "--config") return RunDaemon(argv[2]);
   std::fputs(kUsage, stderr);
   return 2;
 }

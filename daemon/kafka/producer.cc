@@ -73,6 +73,9 @@ Status Producer::Produce(std::string_view topic, std::string_view key, std::stri
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
     rd_kafka_headers_destroy(hdrs);  // not taken over on failure
     if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) return Error{"queue_full", "producer queue full"};
+    if (e == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) {
+      return Error{"too_large", "message to " + topic_name + " exceeds message.max.bytes"};
+    }
     return Error{"kafka", std::string("produce to ") + topic_name + ": " + rd_kafka_err2str(e)};
   }
   return OkStatus();

@@ -36,7 +36,8 @@ class Producer {
   Producer& operator=(const Producer&) = delete;
 
   // Queues a message; error "queue_full" when librdkafka's queue is full
-  // (back off and Poll), other codes for unknown topics and the like.
+  // (back off and Poll), "too_large" when it can never be sent (larger than
+  // message.max.bytes), "kafka" for the rest.
   Status Produce(std::string_view topic, std::string_view key, std::string_view value,
                  const std::vector<Header>& headers, uint64_t token);
 

@@ -74,6 +74,12 @@ void BatchProcessor::Apply(const std::string& account_id, Cached& cached, const 
 
 void BatchProcessor::DeadLetter(const kafka::ConsumedMessage& m, const Error& error, BatchResult& result) {
   store::OutboxEntry e{m.topic + options_.dead_letter_suffix, m.key, m.value, m.headers};
+  if (e.value.size() > options_.max_dead_letter_value_bytes) {
+    // Too large to republish (the producer's message.max.bytes): the dead
+    // letter keeps key and headers and says how large the value was.
+    e.headers.emplace_back("riskd-original-bytes", std::to_string(e.value.size()));
+    e.value.clear();
+  }
   e.headers.emplace_back("riskd-error", error.code);
   result.write.outbox.push_back(std::move(e));
   ++result.outcome.rejected[error.code];

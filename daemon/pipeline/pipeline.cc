@@ -118,7 +118,6 @@ std::vector<kafka::TopicPartition> Pipeline::TopicPartitionsOf(int32_t partition
 }
 
 std::vector<kafka::StartPosition> Pipeline::OnAssigned(const std::vector<kafka::TopicPartition>& added) {
-  std::vector<kafka::StartPosition> starts;
   for (const auto& tp : added) {
     int64_t next = kafka::kOffsetBeginning;  // first sight of a partition: from the beginning
     if (auto s = deps_.store->AddPartition(tp.partition); !s) {
@@ -128,14 +127,20 @@ std::vector<kafka::StartPosition> Pipeline::OnAssigned(const std::vector<kafka::
     }
     next_offset_[tp] = next;
     table_->set_status(tp.partition, PartitionStatus::kChecking);
-    // Every new partition starts paused until its ownership check passes.
-    starts.push_back({next, /*paused=*/true});
   }
-  CheckOwnership(added);
+  log::Info("pipeline", "partitions assigned", {{"count", std::to_string(added.size())}});
+  CheckOwnership(added, /*resume=*/false);
+  // Only partitions whose ownership check passed are fetched; the others
+  // start paused (stale: for good; checking: until the broker answers).
+  std::vector<kafka::StartPosition> starts;
+  for (const auto& tp : added) {
+    const bool active = table_->status(tp.partition) == PartitionStatus::kActive;
+    starts.push_back({next_offset_[tp], !active || backpressure_});
+  }
   return starts;
 }
 
-void Pipeline::CheckOwnership(const std::vector<kafka::TopicPartition>& tps) {
+void Pipeline::CheckOwnership(const std::vector<kafka::TopicPartition>& tps, bool resume) {
   auto committed = consumer_->Committed(tps);
   if (!committed) {
     log::Warn("pipeline", "cannot read the group's committed offsets; partitions wait",
@@ -165,7 +170,7 @@ void Pipeline::CheckOwnership(const std::vector<kafka::TopicPartition>& tps) {
       table_->set_status(p, PartitionStatus::kStale);
     } else if (slot->status.load() == PartitionStatus::kChecking) {
       table_->set_status(p, PartitionStatus::kActive);
-      if (!backpressure_) consumer_->Resume(TopicPartitionsOf(p));
+      if (resume && !backpressure_) consumer_->Resume(TopicPartitionsOf(p));
     }
   }
 }
@@ -213,7 +218,7 @@ void Pipeline::Housekeeping() {
     for (int32_t p : table_->With(PartitionStatus::kChecking)) {
       for (const auto& tp : TopicPartitionsOf(p)) checking.push_back(tp);
     }
-    if (!checking.empty()) CheckOwnership(checking);
+    if (!checking.empty()) CheckOwnership(checking, /*resume=*/true);
   }
   // Backpressure: the outbox waits for the broker; stop reading input.
   const int64_t unpublished = deps_.publisher->Unpublished();

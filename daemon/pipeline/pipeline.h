@@ -83,7 +83,9 @@ class Pipeline final : public kafka::RebalanceListener {
   void OnWriteFailure(int32_t partition, const Error& error);
   // Decides active/stale for the partitions of `tps` from the broker's
   // committed offsets; kChecking when the broker cannot be asked now.
-  void CheckOwnership(const std::vector<kafka::TopicPartition>& tps);
+  // `resume`: resume the partitions found active (not during assignment,
+  // where the start positions say it).
+  void CheckOwnership(const std::vector<kafka::TopicPartition>& tps, bool resume);
   std::vector<kafka::TopicPartition> TopicPartitionsOf(int32_t partition) const;
   void Housekeeping();  // resumes, backpressure, lag, readiness, stats
   // Where the account lives among served partitions (see ReadAccount).

@@ -33,6 +33,10 @@ struct PipelineOptions {
   // Backoff between retries of a failed store write (doubles up to max).
   std::chrono::milliseconds write_retry_min{100};
   std::chrono::milliseconds write_retry_max{5'000};
+  // A rejected value larger than this is dead-lettered without its value
+  // (header riskd-original-bytes says its size): it could not be produced
+  // under librdkafka's default message.max.bytes (1,000,000).
+  size_t max_dead_letter_value_bytes = 900'000;
   // Input decoding limits (SPEC section 2).
   codec::DecodeOptions decode;
 };

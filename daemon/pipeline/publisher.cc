@@ -90,6 +90,17 @@ bool Publisher::ProduceSome() {
       }
       const auto& e = item.entry;
       auto s = producer_->Produce(e.topic, e.key, e.value, e.headers, token);
+      if (!s && s.error().code == "too_large") {
+        // It can never be sent: blocking the outbox behind it would stop
+        // every later update. Counted, logged, dropped.
+        metrics_.ProduceError();
+        log::Error("publisher", "outbox entry larger than message.max.bytes dropped",
+                   {{"topic", e.topic}, {"key", e.key}, {"bytes", std::to_string(e.value.size())}});
+        delivered_[p].push_back(item.seq);
+        unpublished_.fetch_sub(1);
+        cursor_[p] = item.seq;
+        continue;
+      }
       if (!s) {
         if (s.error().code != "queue_full") log::Warn("publisher", "produce failed", {{"error", s.error().message}});
         break;  // retry from here on the next pass

@@ -1,0 +1,227 @@
+#include "daemon/app/daemon.h"
+
+#include <cstdio>
+
+#include "daemon/app/version.h"
+#include "daemon/http/server.h"
+#include "daemon/kafka/embedded_cluster.h"
+#include "daemon/kafka/producer.h"
+#include "daemon/log/log.h"
+#include "daemon/metrics/metrics.h"
+#include "daemon/pipeline/pipeline.h"
+#include "daemon/pipeline/publisher.h"
+#include "daemon/pipeline/scoring_snapshot.h"
+#include "daemon/store/state_store.h"
+
+namespace riskd::app {
+
+Daemon::Daemon(DaemonOptions options)
+    : options_(std::move(options)), clock_(options_.clock ? options_.clock : &system_clock_) {}
+
+Daemon::~Daemon() { Stop(); }
+
+// Startup, in an order where each step only needs what the steps before it
+// made, and nothing is exposed before what it exposes exists:
+Status Daemon::Start() {
+  const std::pair<const char*, Status (Daemon::*)()> steps[] = {
+      // Everything below is configured by it; a bad file fails before
+      // anything is touched.
+      {"load_config", &Daemon::LoadConfig},
+      // The state is the source of truth (offsets included) and holds the
+      // outbox to republish; if it cannot open (another riskd holds its
+      // lock) nothing else may start.
+      {"open_store", &Daemon::OpenStore},
+      // Components count from their first action.
+      {"metrics", &Daemon::StartMetrics},
+      // The Kafka clients need a broker address.
+      {"embedded_kafka", &Daemon::StartEmbeddedKafka},
+      // Outputs flow before inputs: what a crash left in the outbox is
+      // republished ahead of anything new for the same account.
+      {"producer", &Daemon::StartProducer},
+      // Input starts once its results have somewhere to go.
+      {"consumer", &Daemon::StartConsumer},
+      // Answers only once state is open and partitions are known; /readyz
+      // then tells when they are assigned and caught up.
+      {"http", &Daemon::StartHttp},
+  };
+  for (const auto& [name, step] : steps) {
+    auto s = (this->*step)();
+    if (!s) {
+      log::Error("app", "startup failed", {{"step", name}, {"error", s.error().message}});
+      Stop();
+      return s;
+    }
+    log::Debug("app", "startup step done", {{"step", name}});
+  }
+  log::Info("app", "riskd running", {{"version", kVersion}, {"config_version", settings_.config_version}});
+  return OkStatus();
+}
+
+// Teardown, the reverse of startup; every step tolerates a partial start.
+void Daemon::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  http_servers_.clear();   // no new requests; in-flight ones finish
+  if (pipeline_) pipeline_->Stop();  // batch in hand committed, group left
+  if (publisher_) publisher_->Stop();  // committed outbox flushed (bounded)
+  pipeline_.reset();
+  publisher_.reset();
+  producer_.reset();
+  embedded_.reset();
+  store_.reset();  // RocksDB closed
+  if (metrics_) log::Info("app", "riskd stopped");
+}
+
+Status Daemon::LoadConfig() {
+  std::vector<std::string> problems;
+  auto settings = LoadSettings(options_.config_path, &problems);
+  if (!settings) {
+    for (const auto& p : problems) std::fprintf(stderr, "%s\n", p.c_str());
+    return settings.error();
+  }
+  settings_ = std::move(*settings);
+  if (log::Level level; log::ParseLevel(settings_.log_level, &level)) log::SetLevel(level);
+  settings_.store.clock = clock_;
+  settings_.store.writer = options_.store_writer;
+  scoring_ = std::make_unique<pipeline::ScoringHolder>(std::make_shared<const pipeline::ScoringSnapshot>(
+      pipeline::ScoringSnapshot{std::make_shared<const scoring::Engine>(settings_.scoring), settings_.config_version}));
+  SetRunning(settings_);
+  return OkStatus();
+}
+
+Status Daemon::OpenStore() {
+  auto store = store::StateStore::Open(settings_.store);
+  if (!store) return store.error();
+  store_ = std::move(*store);
+  return OkStatus();
+}
+
+Status Daemon::StartMetrics() {
+  metrics_ = std::make_unique<metrics::Metrics>(kVersion);
+  metrics_->SetConfigVersion(settings_.config_version);
+  return OkStatus();
+}
+
+Status Daemon::StartEmbeddedKafka() {
+  if (!settings_.embedded_kafka) return OkStatus();
+  auto cluster = kafka::EmbeddedCluster::Start(settings_.embedded_topics, settings_.embedded_partitions);
+  if (!cluster) return cluster.error();
+  embedded_ = std::move(*cluster);
+  for (auto* props : {&settings_.consumer.properties, &settings_.producer.properties}) {
+    props->emplace_back("bootstrap.servers", embedded_->bootstrap());
+  }
+  // The contract of SPEC section 7: any Kafka client can feed it from here.
+  std::printf("kafka bootstrap: %s\n", embedded_->bootstrap().c_str());
+  std::fflush(stdout);
+  log::Info("kafka", "embedded mock cluster started", {{"bootstrap", embedded_->bootstrap()}});
+  return OkStatus();
+}
+
+Status Daemon::StartProducer() {
+  pipeline::PublisherOptions options;
+  options.decisions_topic = settings_.pipeline.decisions_topic;
+  publisher_ = std::make_unique<pipeline::Publisher>(*store_, *metrics_, options);
+  auto producer = kafka::Producer::Create(settings_.producer, publisher_.get());
+  if (!producer) return producer.error();
+  producer_ = std::move(*producer);
+  publisher_->AttachProducer(producer_.get());
+  publisher_->Start();
+  return OkStatus();
+}
+
+Status Daemon::StartConsumer() {
+  pipeline::PipelineDeps deps{store_.get(), metrics_.get(), clock_, scoring_.get(), publisher_.get()};
+  pipeline_ = std::make_unique<pipeline::Pipeline>(deps, settings_.pipeline, settings_.consumer);
+  return pipeline_->Start();
+}
+
+Status Daemon::StartHttp() {
+  // The HTTP API and ops listeners of daemon/http start here (issue 5 wires
+  // them: an http::Api over *this per listener, http::Server::Start on
+  // http.listen and metrics.listen, kept in http_servers_ so that Stop()
+  // closes them first).
+  return OkStatus();
+}
+
+std::string Daemon::kafka_bootstrap() const { return embedded_ ? embedded_->bootstrap() : ""; }
+
+void Daemon::SetRunning(const Settings& settings) {
+  auto running = std::make_shared<http::RunningConfig>();
+  running->config = settings.config;
+  running->engine = std::make_shared<const scoring::Engine>(settings.scoring);
+  running->version = settings.config_version;
+  std::lock_guard lock(running_mu_);
+  running_ = std::move(running);
+}
+
+// --- http::ApiBackend
+
+scoring::EpochMicros Daemon::Now() { return clock_->NowMicros(); }
+
+std::shared_ptr<const http::RunningConfig> Daemon::CurrentConfig() {
+  std::lock_guard lock(running_mu_);
+  return running_;
+}
+
+Result<std::optional<scoring::AccountState>> Daemon::ReadAccount(std::string_view account_id) {
+  if (!pipeline_) return Error{"unavailable", "not consuming yet"};
+  return pipeline_->ReadAccount(account_id);
+}
+
+Result<scoring::EpochMicros> Daemon::ApplyLabel(std::string_view account_id, scoring::Label label,
+                                                std::string_view note, std::string_view analyst) {
+  if (!pipeline_) return Error{"unavailable", "not consuming yet"};
+  auto at = pipeline_->ApplyLabel(account_id, label, note);
+  if (at) {
+    log::Info("app", "analyst label applied",
+              {{"account", account_id}, {"label", scoring::name(label)}, {"analyst", analyst}});
+  }
+  return at;
+}
+
+Status Daemon::Audit(const http::AuditRecord& r) {
+  log::Info("audit", r.what,
+            {{"who", r.who}, {"account", r.account_id}, {"outcome", r.outcome}, {"config_version", r.config_version}});
+  if (!store_) return Error{"unavailable", "state not open"};
+  return store_->AppendAudit(
+      store::AuditEntry{r.at, r.who, r.what, r.account_id, r.outcome, r.config_version, r.detail_json});
+}
+
+http::ReloadOutcome Daemon::ReloadConfig() {
+  std::lock_guard reload_lock(reload_mu_);
+  std::vector<std::string> problems;
+  auto settings = LoadSettings(options_.config_path, &problems);
+  http::ReloadOutcome out;
+  if (!settings) {
+    if (metrics_) metrics_->ConfigReload(false);
+    out.ok = false;
+    out.version = CurrentConfig()->version;
+    out.problems = problems.empty() ? std::vector<std::string>{settings.error().message} : problems;
+    log::Warn("app", "config reload refused; the running config stays", {{"problems", std::to_string(out.problems.size())}});
+    return out;
+  }
+  // Scoring, policy and thresholds take effect at once (next batch, next
+  // request); Kafka, state and listener settings need a restart.
+  scoring_->Set(std::make_shared<const pipeline::ScoringSnapshot>(pipeline::ScoringSnapshot{
+      std::make_shared<const scoring::Engine>(settings->scoring), settings->config_version}));
+  SetRunning(*settings);
+  if (metrics_) {
+    metrics_->ConfigReload(true);
+    metrics_->SetConfigVersion(settings->config_version);
+  }
+  log::Info("app", "config reloaded", {{"config_version", settings->config_version}});
+  out.ok = true;
+  out.version = settings->config_version;
+  return out;
+}
+
+http::Readiness Daemon::Ready() {
+  if (!store_) return {false, "state not open"};
+  if (!pipeline_) return {false, "not consuming yet"};
+  auto r = pipeline_->Ready();
+  return {r.ready, r.reason};
+}
+
+std::string Daemon::ScrapeMetrics() { return metrics_ ? metrics_->Scrape() : std::string(); }
+
+}  // namespace riskd::app

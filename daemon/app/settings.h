@@ -1,0 +1,45 @@
+// The config file turned into each component's options. The only place in
+// daemon/app that knows config::Config's fields, so the wiring in daemon.cc
+// reads like the startup sequence and nothing else.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "daemon/kafka/kafka_options.h"
+#include "daemon/pipeline/pipeline_options.h"
+#include "daemon/store/store_options.h"
+#include "scoring/config.h"
+#include "scoring/result.h"
+
+namespace riskd::config {
+struct Config;
+}
+
+namespace riskd::app {
+
+struct Settings {
+  std::shared_ptr<const config::Config> config;  // as loaded, for GET /v1/config
+  std::string config_version;                     // configVersion
+  std::shared_ptr<const scoring::ScoringConfig> scoring;
+
+  store::StoreOptions store;  // clock and writer are filled in by the Daemon
+  kafka::ConsumerOptions consumer;
+  kafka::ProducerOptions producer;
+  pipeline::PipelineOptions pipeline;
+
+  // No bootstrap.servers: start the embedded mock cluster, with these
+  // topics of this many partitions.
+  bool embedded_kafka = false;
+  int32_t embedded_partitions = 8;
+  std::vector<std::string> embedded_topics;
+
+  std::string log_level = "info";
+};
+
+
+// Loads and validates `path`; on failure every problem is named.
+Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>* problems);
+
+}  // namespace riskd::app

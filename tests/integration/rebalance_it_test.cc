@@ -1,0 +1,87 @@
+// Two riskd processes in one consumer group split the partitions and each
+// holds exactly the accounts of its partitions. When one dies, the other is
+// handed partitions whose state it lacks: it must refuse them (no
+// processing, no serving from empty state), not rebuild them from nothing.
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "tests/integration/harness/fixture.h"
+
+namespace riskd::it {
+namespace {
+
+class RebalanceTest : public IntegrationTest {};
+
+bool Contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+
+TEST_F(RebalanceTest, PartitionsSplitAndAnOrphanedPartitionIsRefusedNotRebuilt) {
+  auto a = NewRiskd("a");
+  auto b = NewRiskd("b");
+  a->Start();
+  b->Start();
+  // Both members hold partitions (cooperative-sticky moves some to the
+  // second member without stopping the first).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!(Contains(a->Stderr(), "partitions assigned") && Contains(b->Stderr(), "partitions assigned")) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(Contains(b->Stderr(), "partitions assigned")) << a->Stderr() << b->Stderr();
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // let the rebalance settle
+
+  TestProducer producer(bootstrap());
+  const auto first = RandomStream(/*seed=*/3, 3'000, 300, BaseTime());
+  for (const auto& e : first) producer.Produce(kInput, e.account_id(), JsonValue(e));
+  ASSERT_EQ(producer.Flush(), 0);
+  ASSERT_TRUE(WaitCaughtUp(bootstrap(), "riskd", kInput, std::chrono::seconds(120))) << a->Stderr() << b->Stderr();
+
+  // B dies. A is handed B's partitions, whose state it lacks.
+  b->Kill();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const auto second = RandomStream(/*seed=*/4, 2'000, 300, BaseTime() + scoring::kDay);
+  for (const auto& e : second) producer.Produce(kInput, e.account_id(), JsonValue(e));
+  ASSERT_EQ(producer.Flush(), 0);
+  const auto refuse_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!Contains(a->Stderr(), "assigned without its state") && std::chrono::steady_clock::now() < refuse_deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_TRUE(Contains(a->Stderr(), "assigned without its state")) << a->Stderr();
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // give it every chance to misbehave
+  EXPECT_EQ(a->Terminate(), 0);
+
+  const auto state_a = ReadStateDir(a->state_dir().string());
+  const auto state_b = ReadStateDir(b->state_dir().string());
+  std::set<int32_t> owned_a, owned_b;
+  for (const auto& [p, topics] : state_a.offsets) owned_a.insert(p);
+  for (const auto& [p, topics] : state_b.offsets) owned_b.insert(p);
+  ASSERT_FALSE(owned_a.empty());
+  ASSERT_FALSE(owned_b.empty()) << "the partitions were not split";
+  for (int32_t p : owned_b) EXPECT_FALSE(owned_a.count(p)) << "A processed B's partition " << p << " from empty state";
+
+  // Each instance holds exactly the right state for its partitions: A the
+  // whole stream for its own, B the first part for its own.
+  TopicReader input(bootstrap(), kInput);
+  ASSERT_TRUE(input.ReadUntil([&](const auto& m) { return m.size() >= first.size() + second.size(); },
+                              std::chrono::seconds(60)));
+  std::vector<kafka::ConsumedMessage> for_a, for_b;
+  for (const auto& m : input.messages()) {
+    if (owned_a.count(m.partition)) for_a.push_back(m);
+    if (owned_b.count(m.partition) && m.offset < state_b.offsets.at(m.partition).at(kInput)) for_b.push_back(m);
+  }
+  const auto ref_a = ComputeReference(for_a, DefaultEngine(), WallNow());
+  const auto ref_b = ComputeReference(for_b, DefaultEngine(), WallNow());
+  EXPECT_EQ(state_a.accounts.size(), ref_a.accounts.size());
+  EXPECT_EQ(state_b.accounts.size(), ref_b.accounts.size());
+  for (const auto& [account, expected] : ref_a.accounts) {
+    ASSERT_TRUE(state_a.accounts.count(account)) << account;
+    EXPECT_TRUE(state_a.accounts.at(account) == expected) << account;
+  }
+  for (const auto& [account, expected] : ref_b.accounts) {
+    ASSERT_TRUE(state_b.accounts.count(account)) << account;
+    EXPECT_TRUE(state_b.accounts.at(account) == expected) << account;
+  }
+}
+
+}  // namespace
+}  // namespace riskd::it
