@@ -4,15 +4,6 @@
 
 namespace riskd::http {
 
-std::string_view RoleName(Role role) {
-  switch (role) {
-    case Role::kSupport: return "support";
-    case Role::kAnalyst: return "analyst";
-    case Role::kAdmin: return "admin";
-  }
-  return "";
-}
-
 std::optional<std::string_view> BearerToken(const std::vector<std::string>& authorization) {
   if (authorization.size() != 1) return std::nullopt;
   std::string_view value = authorization.front();

@@ -123,6 +123,7 @@ struct Server::Impl {
   std::shared_ptr<internal::Shared> shared;
   tcp::endpoint bound;
   std::vector<std::thread> threads;
+  std::shared_ptr<Handler> owned_handler;  // for the owning Start()
 };
 
 Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Handler& handler) {
@@ -158,6 +159,12 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Hand
   log::Info("http", "listening",
             {{"listener", options.name}, {"address", server->address()},
              {"tls", server->impl_->shared->tls ? "true" : "false"}});
+  return server;
+}
+
+Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, std::shared_ptr<Handler> handler) {
+  auto server = Start(options, *handler);
+  if (server.ok()) (*server)->impl_->owned_handler = std::move(handler);
   return server;
 }
 

@@ -24,6 +24,8 @@ class Server {
   // the certificate or key cannot be loaded. `handler` must outlive the
   // Server.
   static Result<std::unique_ptr<Server>> Start(const ServerOptions& options, Handler& handler);
+  // The same, the Server owning `handler` (released after the threads stop).
+  static Result<std::unique_ptr<Server>> Start(const ServerOptions& options, std::shared_ptr<Handler> handler);
 
   // Stops accepting, closes every connection and joins the threads.
   // Requests being handled finish first; nothing is called on the handler

@@ -21,13 +21,5 @@ TEST(BearerTokenTest, RefusesEverythingElse) {
   EXPECT_FALSE(BearerToken({"Bearerabc"}));
 }
 
-TEST(RoleTest, EachRoleIncludesTheOnesBelow) {
-  EXPECT_TRUE(RoleAllows(Role::kAdmin, Role::kSupport));
-  EXPECT_TRUE(RoleAllows(Role::kAnalyst, Role::kAnalyst));
-  EXPECT_FALSE(RoleAllows(Role::kSupport, Role::kAnalyst));
-  EXPECT_FALSE(RoleAllows(Role::kAnalyst, Role::kAdmin));
-  EXPECT_EQ(RoleName(Role::kAnalyst), "analyst");
-}
-
 }  // namespace
 }  // namespace riskd::http

@@ -1,0 +1,116 @@
+// Per request: match the route, authenticate and authorize, take the config
+// snapshot, call the route's function, count the request.
+#include "daemon/http/api.h"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "daemon/config/config.h"
+#include "daemon/http/auth.h"
+#include "daemon/http/responses.h"
+#include "daemon/http/routes.h"
+#include "daemon/log/log.h"
+#include "daemon/metrics/metrics.h"
+
+namespace riskd::http {
+namespace {
+
+// RFC 6750: a 401 says which scheme to use, and whether a token was
+// presented but refused.
+Response Unauthenticated(bool token_presented) {
+  Response response = ErrorResponse(401, "UNAUTHENTICATED",
+                                    token_presented ? "the bearer token is not valid"
+                                                    : "an Authorization: Bearer <token> header is required");
+  response.headers.emplace_back("WWW-Authenticate", token_presented
+                                                        ? R"(Bearer realm="riskd", error="invalid_token")"
+                                                        : R"(Bearer realm="riskd")");
+  return response;
+}
+
+Response Serve(Route route, const Call& call) {
+  switch (route) {
+    case Route::kRisk: return ServeRisk(call);
+    case Route::kEvaluate: return ServeEvaluate(call);
+    case Route::kFeedback: return ServeFeedback(call);
+    case Route::kConfig: return ServeConfig(call);
+    case Route::kConfigReload: return ServeConfigReload(call);
+    case Route::kHealthz: return ServeHealthz(call);
+    case Route::kReadyz: return ServeReadyz(call);
+    case Route::kMetrics: return ServeMetrics(call);
+  }
+  return ErrorResponse(500, "INTERNAL", "unhandled route");
+}
+
+}  // namespace
+
+Response Unavailable(std::string_view message) {
+  Response response = ErrorResponse(503, "UNAVAILABLE", message);
+  response.headers.emplace_back("Retry-After", "1");
+  return response;
+}
+
+Api::Api(ApiBackend& backend, metrics::Metrics& metrics, ApiOptions options)
+    : backend_(backend), metrics_(metrics), options_(options) {}
+
+Response Api::Handle(const Request& request) {
+  // Request latency for riskd_http_request_duration_seconds: a duration on
+  // the monotonic clock, not a point in time, so not the backend's clock.
+  const auto start = std::chrono::steady_clock::now();
+  std::string_view label = kUnmatchedRouteLabel;
+  Response response = Dispatch(request, &label);
+  const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+  metrics_.HttpRequest(label, response.status, seconds.count());
+  if (response.status >= 500) {
+    log::Warn("http", "request failed",
+              {{"route", label}, {"method", request.method}, {"status", std::to_string(response.status)}});
+  }
+  return response;
+}
+
+Response Api::Dispatch(const Request& request, std::string_view* route_label) {
+  const auto matched = MatchRoute(request.method, request.target, options_.surface);
+  if (const auto* miss = std::get_if<RouteMiss>(&matched)) {
+    Response response = ErrorResponse(miss->status, miss->code, miss->message);
+    if (!miss->allow.empty()) response.headers.emplace_back("Allow", miss->allow);
+    return response;
+  }
+  const RouteMatch& match = std::get<RouteMatch>(matched);
+  *route_label = RouteLabel(match.route);
+
+  // One snapshot for the whole request: the tokens that let it in, the
+  // engine that answers it and the configVersion stamped on the answer
+  // all belong to the same config, even if a reload lands meanwhile.
+  std::shared_ptr<const RunningConfig> running = backend_.CurrentConfig();
+  const auto required = RequiredRole(match.route);
+  if (!running || !running->engine || !running->config) {
+    // Only reachable during startup or in a broken test double; the open
+    // routes do not need a config.
+    if (required) return Unavailable("no config loaded");
+    running = std::make_shared<const RunningConfig>();
+  }
+
+  std::optional<Principal> principal;
+  if (required) {
+    const auto token = BearerToken(request.authorization);
+    if (token) principal = config::Authenticate(running->config->auth.tokens, *token);
+    if (!principal) return Unauthenticated(!request.authorization.empty());
+    if (!config::RoleAtLeast(principal->role, *required)) {
+      return ErrorResponse(403, "PERMISSION_DENIED",
+                           "role " + std::string(config::RoleName(principal->role)) + " may not do this; it needs " +
+                               std::string(config::RoleName(*required)));
+    }
+  }
+  const Call call{request, match, *running, principal ? &*principal : nullptr, backend_, metrics_, options_};
+  return Serve(match.route, call);
+}
+
+Response Api::Reject(int status, std::string_view code, std::string_view message) {
+  Response response = ErrorResponse(status, code, message);
+  metrics_.HttpRequest(kUnmatchedRouteLabel, status, 0);
+  return response;
+}
+
+}  // namespace riskd::http

@@ -1,0 +1,48 @@
+// The HTTP API of SPEC section 5 as a Handler for Server: routing, bearer
+// auth and roles, the handlers, metrics per request. Beast-free.
+//
+// Construction (daemon/app):
+//   http::Api api(backend, metrics);                       // http.listen
+//   http::Api ops(backend, metrics, {.surface = Surface::kOps});  // metrics.listen
+//   auto server = http::Server::Start(options, api);
+// Thread-safe: Server calls Handle from all its threads.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "daemon/http/backend.h"
+#include "daemon/http/message.h"
+#include "daemon/http/router.h"
+
+namespace riskd::metrics {
+class Metrics;
+}
+
+namespace riskd::http {
+
+struct ApiOptions {
+  // kApi serves every route; kOps only /metrics, /healthz and /readyz.
+  Surface surface = Surface::kApi;
+  // Longest feedback note kept (bytes). Notes go to the audit trail and a
+  // log line; a longer one is refused with 400 rather than cut.
+  std::size_t max_note_bytes = 2000;
+};
+
+class Api final : public Handler {
+ public:
+  // `backend` and `metrics` must outlive the Api.
+  Api(ApiBackend& backend, metrics::Metrics& metrics, ApiOptions options = {});
+
+  Response Handle(const Request& request) override;
+  Response Reject(int status, std::string_view code, std::string_view message) override;
+
+ private:
+  Response Dispatch(const Request& request, std::string_view* route_label);
+
+  ApiBackend& backend_;
+  metrics::Metrics& metrics_;
+  ApiOptions options_;
+};
+
+}  // namespace riskd::http

@@ -1,0 +1,59 @@
+#include "daemon/http/listeners.h"
+
+#include <chrono>
+
+#include "daemon/config/config.h"
+#include "daemon/http/api.h"
+
+namespace riskd::http {
+namespace {
+
+std::chrono::milliseconds Millis(scoring::DurationMicros micros) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::microseconds(micros));
+}
+
+}  // namespace
+
+ServerOptions ApiServerOptions(const config::Config& config) {
+  const auto& http = config.http;
+  ServerOptions options;
+  options.name = "api";
+  options.listen = http.listen;
+  options.threads = static_cast<int>(http.threads);
+  options.max_header_bytes = static_cast<std::size_t>(http.max_header_bytes);
+  options.max_body_bytes = static_cast<std::size_t>(http.max_body_bytes);
+  options.read_timeout = Millis(http.read_timeout);
+  options.idle_timeout = Millis(http.idle_timeout);
+  options.max_connections = static_cast<int>(http.max_connections);
+  options.tls_cert_file = http.tls.cert_file;
+  options.tls_key_file = http.tls.key_file;
+  return options;
+}
+
+ServerOptions OpsServerOptions(const config::Config& config) {
+  // Same limits as the API (a scraper is a client like any other), but
+  // plaintext (Prometheus and kubelet probes) and one thread: three cheap
+  // routes.
+  ServerOptions options = ApiServerOptions(config);
+  options.name = "metrics";
+  options.listen = config.metrics.listen;
+  options.threads = 1;
+  options.tls_cert_file.clear();
+  options.tls_key_file.clear();
+  return options;
+}
+
+Result<std::vector<std::unique_ptr<Server>>> StartListeners(const config::Config& config, ApiBackend& backend,
+                                                            metrics::Metrics& metrics) {
+  std::vector<std::unique_ptr<Server>> servers;
+  auto api = Server::Start(ApiServerOptions(config), std::make_shared<Api>(backend, metrics));
+  if (!api.ok()) return api.error();
+  servers.push_back(std::move(*api));
+  auto ops = Server::Start(OpsServerOptions(config),
+                           std::make_shared<Api>(backend, metrics, ApiOptions{.surface = Surface::kOps}));
+  if (!ops.ok()) return ops.error();
+  servers.push_back(std::move(*ops));
+  return servers;
+}
+
+}  // namespace riskd::http
