@@ -58,7 +58,7 @@ done
 echo "kafka bootstrap: $bootstrap"
 
 echo "== producing deploy/samples/account-events.txt with kcat =="
-kcat -b "$bootstrap" -t account-events -P -K '|' deploy/samples/account-events.txt
+kcat -b "$bootstrap" -t account-events -P -K '|' -l deploy/samples/account-events.txt
 
 echo "== RiskUpdates on risk-decisions (key: value) =="
 updates=""
@@ -71,7 +71,7 @@ printf '%s\n' "$updates"
 case "$updates" in *'"triggerEventId":"s-009"'*) ;; *) echo "no RiskUpdate for the incident" >&2; exit 1 ;; esac
 
 echo "== dead letters on account-events.dlq =="
-kcat -b "$bootstrap" -t account-events.dlq -C -e -q -o beginning -f 'key=%k riskd-error=%h value=%s\n' 2>/dev/null || true
+kcat -b "$bootstrap" -t account-events.dlq -C -e -q -o beginning -f 'key=%k headers=%h value=%s\n' 2>/dev/null || true
 
 echo "== support asks: may I send acct-42's credentials to the email on file? =="
 if curl -fsS "http://127.0.0.1:$metrics_port/healthz" >/dev/null 2>&1; then
