@@ -44,9 +44,17 @@ std::optional<std::vector<std::string>> AddToBurst(std::vector<Mark>& marks,
       for (auto it = first; it <= pos; ++it) ids->push_back(it->event_id);
     }
   }
-  // Only the newest count-1 marks can join a later burst: bounded memory.
+  // A later event (in order) can only join the newest `count` marks that
+  // lie within `window` of the newest one: bounded, and usually tiny.
+  const EpochMicros oldest_useful = marks.back().at - window;
+  auto first_useful = std::lower_bound(
+      marks.begin(), marks.end(), oldest_useful,
+      [](const Mark& m, EpochMicros t) { return m.at < t; });
   const auto keep = static_cast<std::size_t>(std::max<std::int64_t>(count, 1));
-  if (marks.size() > keep) marks.erase(marks.begin(), marks.end() - keep);
+  if (static_cast<std::size_t>(marks.end() - first_useful) > keep) {
+    first_useful = marks.end() - static_cast<std::ptrdiff_t>(keep);
+  }
+  marks.erase(marks.begin(), first_useful);
   return ids;
 }
 

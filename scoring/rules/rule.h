@@ -57,7 +57,8 @@ const Mark* EmailResetWithin(const Summary& summary, EpochMicros t,
 
 // Adds `event` to `marks` (ascending by time, then id) and returns the ids
 // of the `count` marks ending at it when they all lie within `window`
-// before it. Keeps at most `count` marks, dropping the oldest.
+// before it. Keeps at most `count` marks, and none older than `window`
+// before the newest.
 std::optional<std::vector<std::string>> AddToBurst(std::vector<Mark>& marks,
                                                    const Event& event,
                                                    DurationMicros window,
