@@ -73,7 +73,7 @@ void Pipeline::ProcessPartition(int32_t partition, const std::vector<const kafka
   auto* slot = table_->slot(partition);
   // Messages fetched before a pause (stale partition, failed write) are
   // dropped unprocessed; a seek re-reads them when the partition resumes.
-  if (!slot || slot->status.load() != PartitionStatus::kActive || write_retry_.count(partition)) return;
+  if (!slot || slot->status.load() != PartitionStatus::kActive || RetryPending(partition)) return;
   std::lock_guard lock(slot->mu);
   const auto scoring = deps_.scoring->Get();
   const auto now = deps_.clock->NowMicros();
@@ -89,6 +89,11 @@ void Pipeline::ProcessPartition(int32_t partition, const std::vector<const kafka
   }
 }
 
+bool Pipeline::RetryPending(int32_t partition) const {
+  auto it = write_retry_.find(partition);
+  return it != write_retry_.end() && it->second.waiting;
+}
+
 void Pipeline::OnWriteFailure(int32_t partition, const Error& error) {
   // Nothing of the batch is applied. Stop consuming the partition, rewind it
   // to the stored offsets, and retry after a backoff: nothing lost, nothing
@@ -97,6 +102,7 @@ void Pipeline::OnWriteFailure(int32_t partition, const Error& error) {
   auto& retry = write_retry_[partition];
   retry.backoff = std::clamp(retry.backoff * 2, options_.write_retry_min, options_.write_retry_max);
   retry.at = SteadyClock::now() + retry.backoff;
+  retry.waiting = true;
   log::Error("pipeline", "state write failed; partition paused, will retry",
              {{"partition", std::to_string(partition)}, {"error", error.message},
               {"retry_ms", std::to_string(retry.backoff.count())}});
@@ -206,8 +212,8 @@ void Pipeline::Housekeeping() {
 
   // Partitions whose failed write waited long enough: try again.
   for (auto& [p, retry] : write_retry_) {
-    if (retry.at <= now && retry.at != SteadyClock::time_point{}) {
-      retry.at = SteadyClock::time_point{};  // resumed; the backoff stays until a write succeeds
+    if (retry.waiting && retry.at <= now) {
+      retry.waiting = false;  // resumed; the backoff stays until a write succeeds
       if (!backpressure_) consumer_->Resume(TopicPartitionsOf(p));
     }
   }
@@ -224,7 +230,7 @@ void Pipeline::Housekeeping() {
   const int64_t unpublished = deps_.publisher->Unpublished();
   std::vector<kafka::TopicPartition> active;
   for (int32_t p : table_->With(PartitionStatus::kActive)) {
-    if (write_retry_.count(p) && write_retry_[p].at != SteadyClock::time_point{}) continue;
+    if (RetryPending(p)) continue;
     for (const auto& tp : TopicPartitionsOf(p)) active.push_back(tp);
   }
   if (!backpressure_ && unpublished > options_.max_unpublished_outbox) {

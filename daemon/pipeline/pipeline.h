@@ -81,6 +81,7 @@ class Pipeline final : public kafka::RebalanceListener {
   void ProcessPartition(int32_t partition, const std::vector<const kafka::ConsumedMessage*>& messages,
                         std::map<kafka::TopicPartition, int64_t>& broker_commits);
   void OnWriteFailure(int32_t partition, const Error& error);
+  bool RetryPending(int32_t partition) const;  // paused, waiting for its retry
   // Decides active/stale for the partitions of `tps` from the broker's
   // committed offsets; kChecking when the broker cannot be asked now.
   // `resume`: resume the partitions found active (not during assignment,
@@ -104,8 +105,9 @@ class Pipeline final : public kafka::RebalanceListener {
   // Poll thread only.
   std::map<kafka::TopicPartition, int64_t> next_offset_;  // assigned tps -> next offset
   struct Retry {
-    std::chrono::steady_clock::time_point at;
-    std::chrono::milliseconds backoff{0};
+    std::chrono::steady_clock::time_point at;  // when to resume
+    std::chrono::milliseconds backoff{0};      // doubles per failure, reset by a success
+    bool waiting = false;                      // paused until `at`
   };
   std::map<int32_t, Retry> write_retry_;  // partitions paused after a failed write
   bool backpressure_ = false;
