@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "daemon/app/version.h"
+#include "daemon/http/listeners.h"
 #include "daemon/http/server.h"
 #include "daemon/kafka/embedded_cluster.h"
 #include "daemon/kafka/producer.h"
@@ -136,10 +137,13 @@ Status Daemon::StartConsumer() {
 }
 
 Status Daemon::StartHttp() {
-  // The HTTP API and ops listeners of daemon/http start here (issue 5 wires
-  // them: an http::Api over *this per listener, http::Server::Start on
-  // http.listen and metrics.listen, kept in http_servers_ so that Stop()
-  // closes them first).
+  // The API on http.listen and the ops listener (/metrics, /healthz,
+  // /readyz) on metrics.listen, both answering from *this; kept in
+  // http_servers_ so that Stop() closes them first. Listener settings are
+  // read once: a reload does not move a port.
+  auto servers = http::StartListeners(*settings_.config, *this, *metrics_);
+  if (!servers.ok()) return servers.error();
+  http_servers_ = std::move(*servers);
   return OkStatus();
 }
 
