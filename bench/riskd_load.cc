@@ -82,13 +82,15 @@ int main(int argc, char** argv) {
     riskd::it::RiskdProcess riskd(dir, config);
     riskd.Start();
     // From the first durable batch…
-    while (Committed(bootstrap) == 0 && riskd.Running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    // Each probe is a short-lived client: probe rarely so the probes do not
+    // compete with riskd for the CPU (the timing error stays below 1-2%).
+    while (Committed(bootstrap) == 0 && riskd.Running()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     const auto t0 = std::chrono::steady_clock::now();
     const int64_t c0 = Committed(bootstrap);
     // …to the end of the topic.
     int64_t c = c0;
     while ((c = Committed(bootstrap)) < events && riskd.Running()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (c < events) {
