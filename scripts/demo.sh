@@ -21,7 +21,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# A port nothing listens on (bash's /dev/tcp: no extra tool needed).
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 20000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+}
 http_port=$(free_port)
 metrics_port=$(free_port)
 token="demo-support-token"
