@@ -1,5 +1,7 @@
 #include "daemon/codec/event_decoder.h"
 
+#include <google/protobuf/stubs/logging.h>
+
 #include <string>
 
 #include "daemon/codec/enum_check.h"
@@ -11,6 +13,10 @@ namespace riskd::codec {
 namespace {
 
 Status ParseBinary(std::string_view value, riskd::v1::AccountEvent* event) {
+  // protobuf logs an unstructured line to stderr for every string that is
+  // not UTF-8; a producer sending such events would flood the log. The
+  // rejection already says it all, and riskd's own log is rate-limited.
+  google::protobuf::LogSilencer quiet;
   if (!event->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
     return Error{std::string(kRejectMalformed), "not a valid binary AccountEvent"};
   }

@@ -239,7 +239,12 @@ TEST(EventDecoderTest, RejectsUndecodableBinary) {
   // proto3 strings must be UTF-8.
   v1::AccountEvent e = BaseEvent();
   e.set_event_id("e-\xff");
-  ExpectRejected(DecodeEvent(Binary(Encode(e)), kNow), kRejectMalformed, "binary");
+  const std::string invalid_utf8 = e.SerializePartialAsString();
+  // ... and saying so is the rejection's job, not an unstructured stderr line.
+  ::testing::internal::CaptureStderr();
+  auto r = DecodeEvent(Binary(invalid_utf8), kNow);
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  ExpectRejected(r, kRejectMalformed, "binary");
 }
 
 TEST(EventDecoderTest, SurvivesDeeplyNestedJson) {
