@@ -4,9 +4,51 @@
 #include <limits>
 
 #include "daemon/codec/event_decoder.h"
+#include "daemon/codec/event_validation.h"
 #include "daemon/tools/record_io.h"
 
 namespace riskd::tools {
+namespace {
+
+// A replay of history has no "now": nothing is in the future.
+constexpr scoring::EpochMicros kNoFuture = std::numeric_limits<scoring::EpochMicros>::max() / 2;
+
+// Binary records take a fast path: parse into one reused message, run the
+// codec's event checks (ValidateEvent) and the scoring conversion, which
+// refuses every undefined enum value it reads; the two optional enums it
+// does not read are checked here. A record that passes all of that is one
+// DecodeEvent accepts too, at a third of the cost (DecodeEvent walks every
+// field by reflection for undefined enums). Any record that fails a step is
+// decoded again by DecodeEvent, whose verdict and reason are what count, so
+// rejections are exactly the daemon's.
+class FastBinaryPath {
+ public:
+  std::optional<scoring::Event> TryDecode(std::string_view record) {
+    if (record.size() > codec::DecodeOptions{}.max_value_bytes) return std::nullopt;
+    if (!message_.ParseFromArray(record.data(), static_cast<int>(record.size()))) {
+      return std::nullopt;
+    }
+    if (!codec::ValidateEvent(message_, std::nullopt, kNoFuture, scoring::kDay).ok()) {
+      return std::nullopt;
+    }
+    if (message_.has_login() && !riskd::v1::Login::Method_IsValid(message_.login().method())) {
+      return std::nullopt;
+    }
+    if (message_.has_account_change() &&
+        !riskd::v1::AccountChange::Actor_IsValid(message_.account_change().actor())) {
+      return std::nullopt;
+    }
+    auto event = scoring::EventFromProto(message_);
+    if (!event.ok()) return std::nullopt;
+    return std::move(*event);
+  }
+  const std::string& account() const { return message_.account_id(); }
+
+ private:
+  riskd::v1::AccountEvent message_;
+};
+
+}  // namespace
 
 Status ReadEventFile(const std::string& path, StreamStats& stats,
                      const EventCallback& callback) {
@@ -14,15 +56,20 @@ Status ReadEventFile(const std::string& path, StreamStats& stats,
   if (!format.ok()) return format.error();
   auto reader = RecordReader::Open(path, *format);
   if (!reader.ok()) return reader.error();
-  // A replay of history has no "now": nothing is in the future.
-  constexpr scoring::EpochMicros kNoFuture = std::numeric_limits<scoring::EpochMicros>::max() / 2;
-  const std::string_view content_type =
-      *format == RecordFormat::kJsonLines ? "application/json" : "application/x-protobuf";
+  const bool binary = *format == RecordFormat::kDelimitedProto;
+  const std::string_view content_type = binary ? "application/x-protobuf" : "application/json";
+  FastBinaryPath fast;
   for (;;) {
     auto record = (*reader)->Next();
     if (!record.ok()) return record.error();
     if (!record->has_value()) break;
     ++stats.records;
+    if (binary) {
+      if (auto event = fast.TryDecode(**record)) {
+        callback(fast.account(), *event);
+        continue;
+      }
+    }
     codec::RawMessage message{**record, std::nullopt, content_type};
     auto proto = codec::DecodeEvent(message, kNoFuture);
     if (!proto.ok()) {

@@ -27,7 +27,12 @@ struct Replayer::Impl {
   ReplayOptions options;
   std::vector<Arm> arms;
   ReplayResult result;
-  std::unordered_map<std::string, std::uint32_t> index;
+  // Looked up by string_view without building a string per event.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>> index;
   std::unordered_map<std::string, std::size_t> label_of;  // name -> labels row
   std::vector<LabelRow> labels;
   std::vector<EpochMicros> attack_start;  // by account index
@@ -37,7 +42,7 @@ struct Replayer::Impl {
   explicit Impl(std::vector<LabelRow> l) : labels(std::move(l)) {}
 
   std::uint32_t Account(std::string_view name) {
-    auto it = index.find(std::string(name));
+    auto it = index.find(name);
     if (it != index.end()) return it->second;
     const auto id = static_cast<std::uint32_t>(result.account_names.size());
     index.emplace(std::string(name), id);

@@ -5,8 +5,10 @@
 #include <cmath>
 #include <fstream>
 
+#include "daemon/codec/event_decoder.h"
 #include "daemon/tools/backtest.h"
 #include "daemon/tools/event_file.h"
+#include "daemon/tools/record_io.h"
 #include "daemon/tools/replay_output.h"
 #include "labeled_stream.h"
 
@@ -229,6 +231,73 @@ TEST(ReplayFileTest, CountsRejectedRecordsAndDuplicatesLikeTheDaemon) {
   EXPECT_EQ(r->stream.duplicates, 1u);
   EXPECT_EQ(r->stream.rejected.at("missing_field"), 1u);
   EXPECT_EQ(r->stream.rejected.at("payload_count"), 1u);
+}
+
+}  // namespace
+}  // namespace riskd::tools
+
+namespace riskd::tools {
+namespace {
+
+// Binary records take a fast path (event_file.cc); records it does not
+// accept must be rejected for exactly the reason the daemon's decoder gives.
+TEST(ReplayFileTest, BinaryFastPathRejectsLikeTheDecoder) {
+  std::vector<riskd::v1::AccountEvent> events;
+  auto base = [&](const char* id) {
+    riskd::v1::AccountEvent e;
+    e.set_event_id(id);
+    e.set_account_id("acct-1");
+    e.mutable_occurred_at()->set_seconds(1'793'491'200);
+    return e;
+  };
+  auto set_enum = [](google::protobuf::Message* m, const char* field, int value) {
+    m->GetReflection()->SetEnumValue(m, m->GetDescriptor()->FindFieldByName(field), value);
+  };
+  riskd::v1::AccountEvent ok = base("ok");
+  ok.mutable_login()->set_result(riskd::v1::Login::SUCCESS);
+  events.push_back(ok);
+  riskd::v1::AccountEvent method = base("bad-method");
+  method.mutable_login()->set_result(riskd::v1::Login::SUCCESS);
+  set_enum(method.mutable_login(), "method", 9);
+  events.push_back(method);
+  riskd::v1::AccountEvent actor = base("bad-actor");
+  actor.mutable_account_change()->set_field(riskd::v1::AccountChange::EMAIL);
+  actor.mutable_account_change()->set_operation(riskd::v1::AccountChange::CHANGED);
+  set_enum(actor.mutable_account_change(), "actor", 42);
+  events.push_back(actor);
+  riskd::v1::AccountEvent latitude = base("bad-latitude");
+  latitude.mutable_login()->set_result(riskd::v1::Login::SUCCESS);
+  latitude.mutable_context()->set_latitude(91);
+  events.push_back(latitude);
+  riskd::v1::AccountEvent two = base("two-payloads");
+  two.mutable_login()->set_result(riskd::v1::Login::SUCCESS);
+  two.mutable_verification()->set_method(riskd::v1::TOTP);
+  two.mutable_verification()->set_result(riskd::v1::Verification::PASSED);
+  events.push_back(two);
+
+  const std::string path = testing::TempPath(".pb");
+  {
+    auto writer = RecordWriter::Open(path, RecordFormat::kDelimitedProto);
+    for (const auto& e : events) (*writer)->Write(e.SerializeAsString());
+    (*writer)->Write("\x0a\xff");  // field 1, a length running past the end
+    ASSERT_TRUE((*writer)->Close().ok());
+  }
+  StreamStats stats;
+  std::vector<std::string> accepted;
+  ASSERT_TRUE(ReadEventFile(path, stats, [&](std::string_view, const scoring::Event& e) {
+                accepted.push_back(e.id);
+              }).ok());
+  std::remove(path.c_str());
+  EXPECT_EQ(accepted, std::vector<std::string>{"ok"});
+  for (std::size_t i = 1; i < events.size(); ++i) {
+    const std::string bytes = events[i].SerializeAsString();
+    auto verdict = codec::DecodeEvent({bytes, std::nullopt, "application/x-protobuf"}, 0);
+    ASSERT_FALSE(verdict.ok()) << events[i].event_id();
+  }
+  EXPECT_EQ(stats.rejected["unknown_enum"], 2u);
+  EXPECT_EQ(stats.rejected["invalid_field"], 1u);
+  EXPECT_EQ(stats.rejected["payload_count"], 1u);
+  EXPECT_EQ(stats.rejected["malformed"], 1u);
 }
 
 }  // namespace
