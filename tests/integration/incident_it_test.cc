@@ -1,5 +1,7 @@
 // The SPEC section 1 incident and every kind of bad input, end to end: a real
 // producer, the real riskd binary, the mock cluster over loopback.
+#include <cstdlib>
+
 #include <gtest/gtest.h>
 
 #include "daemon/codec/event_decoder.h"
@@ -65,6 +67,21 @@ TEST_F(IncidentTest, IncidentBecomesARiskUpdateAndDurableState) {
   for (const auto& [p, topics] : state.offsets) stored_offsets += topics.at(kInput);
   EXPECT_EQ(stored_offsets, 24) << "every consumed offset is in the state store";
   EXPECT_EQ(state.outbox_entries, 0u) << "published entries are deleted after delivery";
+
+  // riskctl backup + restore: the restored directory holds the same state.
+  const auto backups = dir_ / "backups";
+  const auto restored = dir_ / "restored";
+  const std::string riskctl = RiskctlBinary();
+  ASSERT_EQ(std::system((riskctl + " backup --state " + riskd->state_dir().string() + " --to " + backups.string() +
+                         " >/dev/null").c_str()),
+            0);
+  ASSERT_EQ(std::system((riskctl + " restore --from " + backups.string() + " --state " + restored.string() +
+                         " >/dev/null").c_str()),
+            0);
+  const auto copy = ReadStateDir(restored.string());
+  EXPECT_EQ(copy.offsets, state.offsets);
+  ASSERT_EQ(copy.accounts.size(), state.accounts.size());
+  for (const auto& [account, s] : state.accounts) EXPECT_TRUE(copy.accounts.at(account) == s) << account;
 }
 
 TEST_F(IncidentTest, EveryRejectionReasonIsDeadLetteredAndTheStreamGoesOn) {
