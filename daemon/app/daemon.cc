@@ -66,8 +66,8 @@ void Daemon::Stop() {
   if (pipeline_) pipeline_->Stop();  // batch in hand committed, group left
   if (publisher_) publisher_->Stop();  // committed outbox flushed (bounded)
   pipeline_.reset();
+  producer_.reset();   // before its delivery listener, the publisher
   publisher_.reset();
-  producer_.reset();
   embedded_.reset();
   store_.reset();  // RocksDB closed
   if (metrics_) log::Info("app", "riskd stopped");
