@@ -1,5 +1,8 @@
 #include "daemon/tools/replay.h"
 
+#include "daemon/tools/account_index.h"
+
+#include <deque>
 #include <limits>
 #include <utility>
 
@@ -13,7 +16,8 @@ constexpr EpochMicros kNoAttack = std::numeric_limits<EpochMicros>::max();
 // One arm's moving parts; its ArmResult is filled as we go.
 struct Arm {
   scoring::Engine engine;
-  std::vector<scoring::AccountState> states;  // by account index
+  // By account index. A deque: growing it never moves the states.
+  std::deque<scoring::AccountState> states;
   // Accounts whose level may be above LOW: only a firing raises a score, so
   // an account seen at LOW at a snapshot stays LOW until it fires again.
   std::vector<std::uint32_t> hot;
@@ -27,12 +31,7 @@ struct Replayer::Impl {
   ReplayOptions options;
   std::vector<Arm> arms;
   ReplayResult result;
-  // Looked up by string_view without building a string per event.
-  struct NameHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>> index;
+  AccountIndex index;
   std::unordered_map<std::string, std::size_t> label_of;  // name -> labels row
   std::vector<LabelRow> labels;
   std::vector<EpochMicros> attack_start;  // by account index
@@ -42,10 +41,9 @@ struct Replayer::Impl {
   explicit Impl(std::vector<LabelRow> l) : labels(std::move(l)) {}
 
   std::uint32_t Account(std::string_view name) {
-    auto it = index.find(name);
-    if (it != index.end()) return it->second;
-    const auto id = static_cast<std::uint32_t>(result.account_names.size());
-    index.emplace(std::string(name), id);
+    bool added = false;
+    const std::uint32_t id = index.FindOrAdd(name, added);
+    if (!added) return id;
     result.account_names.emplace_back(name);
     LabelRow row;
     row.account = std::string(name);
