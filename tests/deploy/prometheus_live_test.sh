@@ -15,7 +15,7 @@
 # Everything listens on 127.0.0.1; every wait is bounded.
 set -euo pipefail
 riskd=$1
-alerts=$2
+alerts=$(readlink -f "$2")  # prometheus resolves rule_files against its config file
 events=5
 for tool in kcat prometheus promtool curl jq openssl; do
   command -v $tool >/dev/null || { echo "FAIL: $tool missing (scripts/setup.sh installs it)"; exit 1; }
