@@ -227,8 +227,10 @@ std::string UnitLineChart(const std::vector<LineSeries>& series, const ChartFram
     for (const auto& [xy, label] : s.marks) {
       out += "<circle cx=\"" + Num(px(xy.first)) + "\" cy=\"" + Num(py(xy.second)) +
              "\" r=\"4\" fill=\"" + HtmlEscape(s.color) + "\"/>\n";
-      out += Text(px(xy.first) + 6, py(xy.second) + label_dy, label, "start",
-                  " fill=\"" + HtmlEscape(s.color) + "\"");
+      // Near the right edge the label goes to the left of its dot.
+      const bool left = xy.first > 0.85;
+      out += Text(px(xy.first) + (left ? -6 : 6), py(xy.second) + label_dy, label,
+                  left ? "end" : "start", " fill=\"" + HtmlEscape(s.color) + "\"");
     }
   }
   return out + "</svg>\n";
