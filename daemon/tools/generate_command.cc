@@ -39,6 +39,10 @@ int GenerateCommand(int argc, char** argv) {
     format = FormatForPath(out);
     if (!format.ok()) flags.AddProblem("--out: " + format.error().message);
   }
+  // Every problem in one go: the flags' and the options' own.
+  if (std::string problems = CheckGenerateOptions(o); !problems.empty()) {
+    flags.AddProblem(problems);
+  }
   if (!flags.problems().empty()) {
     for (const auto& p : flags.problems()) std::fprintf(stderr, "riskctl generate: %s\n", p.c_str());
     return 2;
