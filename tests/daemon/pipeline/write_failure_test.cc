@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <regex>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -23,14 +23,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The sum of every sample of `name` in a Prometheus scrape.
+// The sum of every sample of `name` in a Prometheus scrape. (No std::regex:
+// GCC 12 at -O1 with ASan warns inside it.)
 double Sum(const std::string& scrape, const std::string& name) {
   double total = 0;
-  std::regex line("^" + name + R"((\{[^}]*\})? ([0-9.e+]+)$)");
   std::istringstream in(scrape);
   for (std::string l; std::getline(in, l);) {
-    std::smatch m;
-    if (std::regex_match(l, m, line)) total += std::stod(m[2]);
+    if (l.compare(0, name.size(), name) != 0 || l.size() <= name.size()) continue;
+    if (l[name.size()] != ' ' && l[name.size()] != '{') continue;
+    total += std::stod(l.substr(l.rfind(' ') + 1));
   }
   return total;
 }
