@@ -10,6 +10,9 @@
 #include <mutex>
 #include <vector>
 
+#include "daemon/codec/event_decoder.h"
+#include "scoring/types.h"
+
 namespace riskd::metrics {
 namespace {
 
@@ -77,23 +80,15 @@ class Labeled {
 
 constexpr std::string_view kEventTypes[] = {"login", "password_reset", "support_request", "verification",
                                             "account_change"};
-constexpr std::string_view kRejectReasons[] = {"malformed",     "missing_field", "invalid_field",
-                                               "payload_count", "unknown_enum",  "key_mismatch",
-                                               "future_timestamp", "too_large",  "unsupported_content_type"};
-constexpr std::string_view kRules[] = {"email_reset_then_sensitive_request",
-                                       "email_reset_then_unfamiliar_login",
-                                       "recovery_change_after_reset",
-                                       "unfamiliar_context",
-                                       "unauthenticated_sensitive_request",
-                                       "failed_verification_burst",
-                                       "failed_login_burst",
-                                       "impossible_travel",
-                                       "reset_burst",
-                                       "mfa_removed"};
-constexpr std::string_view kLevels[] = {"LOW", "MEDIUM", "HIGH", "CRITICAL"};
-constexpr std::string_view kActions[] = {"SEND_CREDENTIALS", "CHANGE_EMAIL",   "CHANGE_PHONE", "DISABLE_MFA",
-                                         "RESET_PASSWORD",   "TRANSFER_ASSET", "OTHER"};
-constexpr std::string_view kDecisions[] = {"ALLOW", "STEP_UP", "DENY"};
+
+// Every value of a scoring enum, by its SPEC name (the same string as in
+// config and API reasons).
+template <typename Enum, int kCount>
+std::vector<std::string_view> AllNames() {
+  std::vector<std::string_view> names;
+  for (int i = 0; i < kCount; ++i) names.push_back(scoring::name(static_cast<Enum>(i)));
+  return names;
+}
 
 // Receive -> committed is dominated by batching (tens of ms) with a tail
 // into seconds when RocksDB stalls.
@@ -181,17 +176,18 @@ struct Metrics::Impl {
   Gauge* config_info = nullptr;
 
   Impl() {
+    const auto levels = AllNames<scoring::Level, scoring::kLevelCount>();
     for (auto t : kEventTypes) events.Precreate({t});
-    for (auto r : kRejectReasons) rejected.Precreate({r});
-    for (auto r : kRules) {
+    for (auto r : codec::kAllRejectReasons) rejected.Precreate({r});
+    for (auto r : AllNames<scoring::RuleId, scoring::kRuleCount>()) {
       rules.Precreate({r, "false"});
       rules.Precreate({r, "true"});
     }
-    for (auto from : kLevels)
-      for (auto to : kLevels)
+    for (auto from : levels)
+      for (auto to : levels)
         if (from != to) transitions.Precreate({from, to});
-    for (auto a : kActions)
-      for (auto d : kDecisions) evaluations.Precreate({a, d});
+    for (auto a : AllNames<scoring::Action, scoring::kActionCount>())
+      for (auto d : AllNames<scoring::Decision, scoring::kDecisionCount>()) evaluations.Precreate({a, d});
     reloads.Precreate({"success"});
     reloads.Precreate({"failure"});
   }
