@@ -33,6 +33,7 @@ Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>*
   s.embedded_kafka = !k.properties.count("bootstrap.servers");
   s.consumer.properties = properties;
   s.consumer.group_id = k.group_id;
+  s.consumer.instance_id = k.instance_id;
   s.consumer.topics = k.input_topics;
   s.consumer.batch_max_messages = static_cast<size_t>(k.batch_max_messages);
   s.consumer.batch_max_wait = std::chrono::milliseconds(std::max<int64_t>(1, k.batch_max_wait / 1000));

@@ -74,6 +74,26 @@ class Checks {
     if (k.properties.count("group.id") != 0) {
       Fail("kafka.properties.group.id", "set kafka.group_id instead");
     }
+    if (k.properties.count("group.instance.id") != 0) {
+      Fail("kafka.properties.group.instance.id", "set kafka.instance_id instead");
+    }
+    const std::string changelog = k.ChangelogTopic();
+    Topic("kafka.changelog_topic", changelog);  // the default is made from kafka.group_id
+    if (changelog == k.decisions_topic || seen.count(changelog) != 0) {
+      Fail("kafka.changelog_topic", "names an input or decisions topic (" + changelog + ")");
+    }
+    for (const std::string& topic : k.input_topics) {
+      if (topic + k.dead_letter_suffix == changelog) {
+        Fail("kafka.changelog_topic", "is the dead-letter topic of " + topic);
+      }
+    }
+    if (k.standby_replicas != 0) {
+      Fail("kafka.standby_replicas", "standby replicas are not implemented yet; only 0 is accepted");
+    }
+    if (!k.instance_id.empty() &&
+        (k.instance_id.size() > kMaxTopicLength || !IsTopicText(k.instance_id))) {
+      Fail("kafka.instance_id", "may only hold letters, digits, '.', '_', '-' (at most 249)");
+    }
   }
 
   void Http(const Config& c, bool check_files) {

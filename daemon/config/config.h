@@ -35,6 +35,20 @@ struct KafkaConfig {
   std::int64_t batch_max_messages = 1000;    // a poll batch ends at this many…
   scoring::DurationMicros batch_max_wait = 50 * 1000;  // …or after this long
   std::int64_t max_event_bytes = 1 << 20;    // larger values are rejected (too_large)
+  // Scale-out (issue 9). The compacted topic every partition's account state
+  // is published to, co-partitioned with the input; "" means
+  // "<group_id>-state-changelog" (ChangelogTopic()).
+  std::string changelog_topic;
+  // Instances following the changelog of partitions they do not own, for a
+  // shorter failover. Only 0 for now (not implemented).
+  std::int64_t standby_replicas = 0;
+  // Static membership: passed as librdkafka group.instance.id so a rolling
+  // restart keeps the assignment; also the instance's name. "": none.
+  std::string instance_id;
+
+  std::string ChangelogTopic() const {
+    return changelog_topic.empty() ? group_id + "-state-changelog" : changelog_topic;
+  }
 };
 
 struct StateConfig {

@@ -70,6 +70,13 @@ std::vector<Key> ListKeys(Config& c) {
   bounded(add("kafka.max_event_bytes", K::kBytes, &c.kafka.max_event_bytes,
               "event values larger than this are rejected as too_large"),
           1 * kKiB, 64 * kMiB);
+  add("kafka.changelog_topic", K::kString, &c.kafka.changelog_topic,
+      "compacted topic of partition state (restore after a handoff); \"\": <group_id>-state-changelog");
+  bounded(add("kafka.standby_replicas", K::kInt, &c.kafka.standby_replicas,
+              "instances following the changelog of partitions they do not own (only 0 for now)"),
+          0, 16);
+  add("kafka.instance_id", K::kString, &c.kafka.instance_id,
+      "static membership: librdkafka group.instance.id and the instance's name; \"\": none");
 
   add("state.dir", K::kString, &c.state.dir, "RocksDB directory of the account state")
       .non_empty = true;

@@ -85,6 +85,7 @@ Result<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions& option
                              {"enable.auto.commit", "false"},
                              {"enable.auto.offset.store", "false"},
                              {"partition.assignment.strategy", "cooperative-sticky"}});
+  if (!options.instance_id.empty()) props.emplace_back("group.instance.id", options.instance_id);
   auto applied = ApplyProperties(conf.get(), props);
   if (!applied) return applied.error();
   rd_kafka_conf_set_opaque(conf.get(), c.get());

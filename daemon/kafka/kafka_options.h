@@ -18,6 +18,10 @@ using Properties = std::vector<std::pair<std::string, std::string>>;
 struct ConsumerOptions {
   Properties properties;
   std::string group_id = "riskd";                        // kafka.group_id
+  // Static membership (kafka.instance_id): librdkafka group.instance.id, so
+  // a member restarting within session.timeout.ms gets its partitions back
+  // without a rebalance. "": dynamic membership.
+  std::string instance_id;
   std::vector<std::string> topics = {"account-events"};  // kafka.input_topics
   // A poll batch ends at this many messages or this much time, whichever
   // comes first (kafka.batch_max_messages, kafka.batch_max_wait).

@@ -140,6 +140,13 @@ struct Metrics::Impl {
   Counter& store_write_failures = prometheus::BuildCounter()
       .Name("riskd_store_write_failures_total").Help("RocksDB batch commits that failed and will be retried")
       .Register(*registry).Add({});
+  Counter& misrouted = prometheus::BuildCounter()
+      .Name("riskd_misrouted_events_total")
+      .Help("Consumed messages whose key maps (kafka.partitioner) to another partition than the one they arrived on")
+      .Register(*registry).Add({});
+  Family<Gauge>& restore_remaining_family = prometheus::BuildGauge()
+      .Name("riskd_restore_remaining_messages").Help("Changelog messages a running partition restore still has to read")
+      .Register(*registry);
   Family<Counter>& evaluations_family = prometheus::BuildCounter()
       .Name("riskd_evaluations_total").Help("Evaluate answers by action and decision").Register(*registry);
   Family<Counter>& http_family = prometheus::BuildCounter()
@@ -164,6 +171,7 @@ struct Metrics::Impl {
   Labeled<Counter> events{events_family, {"type"}};
   Labeled<Counter> rejected{rejected_family, {"reason"}};
   Labeled<Gauge> consumer_lag{consumer_lag_family, {"topic", "partition"}};
+  Labeled<Gauge> restore_remaining{restore_remaining_family, {"partition"}};
   Labeled<Counter> rules{rule_family, {"rule", "shadow"}};
   Labeled<Counter> transitions{transition_family, {"from", "to"}};
   Labeled<Counter> evaluations{evaluations_family, {"action", "decision"}};
@@ -226,6 +234,11 @@ void Metrics::LevelTransition(std::string_view from, std::string_view to) {
 void Metrics::UpdatePublished() { impl_->updates_published.Increment(); }
 void Metrics::ProduceError() { impl_->produce_errors.Increment(); }
 void Metrics::StoreWriteFailure() { impl_->store_write_failures.Increment(); }
+void Metrics::MisroutedEvent() { impl_->misrouted.Increment(); }
+void Metrics::SetRestoreRemaining(int32_t partition, int64_t messages) {
+  impl_->restore_remaining.Get({std::to_string(partition)}).Set(static_cast<double>(messages));
+}
+void Metrics::RemoveRestoreRemaining(int32_t partition) { impl_->restore_remaining.Remove({std::to_string(partition)}); }
 
 void Metrics::Evaluation(std::string_view action, std::string_view decision) {
   impl_->evaluations.Get({action, decision}).Increment();

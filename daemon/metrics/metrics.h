@@ -46,6 +46,13 @@ class Metrics {
   void UpdatePublished();
   void ProduceError();
   void StoreWriteFailure();
+  // A consumed message whose key maps (kafka.partitioner) to another
+  // partition than the one it arrived on (issue 9: it breaks routing).
+  void MisroutedEvent();
+  // riskd_restore_remaining_messages{partition}: changelog messages a
+  // running restore still has to read; removed when it ends.
+  void SetRestoreRemaining(int32_t partition, int64_t messages);
+  void RemoveRestoreRemaining(int32_t partition);
 
   // --- the API
   void Evaluation(std::string_view action, std::string_view decision);

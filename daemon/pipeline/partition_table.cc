@@ -8,6 +8,7 @@ const char* StatusName(PartitionStatus status) {
     case PartitionStatus::kChecking: return "checking";
     case PartitionStatus::kActive: return "active";
     case PartitionStatus::kStale: return "stale";
+    case PartitionStatus::kRestoring: return "restoring";
   }
   return "unknown";
 }
@@ -35,6 +36,13 @@ std::vector<int32_t> PartitionTable::With(PartitionStatus status) const {
   for (int32_t i = 0; i < partition_count(); ++i) {
     if (slots_[i]->status.load() == status) out.push_back(i);
   }
+  return out;
+}
+
+std::vector<PartitionStatus> PartitionTable::Statuses() const {
+  std::vector<PartitionStatus> out;
+  out.reserve(slots_.size());
+  for (const auto& slot : slots_) out.push_back(slot->status.load());
   return out;
 }
 

@@ -21,7 +21,10 @@ enum class PartitionStatus : uint8_t {
   kNotOwned,  // not assigned to this instance
   kChecking,  // assigned; ownership check (broker committed offsets) pending
   kActive,    // assigned, state present: processed and served
-  kStale,     // assigned, but the group committed past our state: refused
+  kStale,     // assigned, but the group committed past our state and no
+              // changelog can restore it: refused
+  kRestoring, // assigned, state being restored from the changelog: not
+              // processed, not served (reads: unavailable -> 503)
 };
 
 const char* StatusName(PartitionStatus status);
@@ -42,6 +45,8 @@ class PartitionTable {
   void set_status(int32_t partition, PartitionStatus status);
   // Partitions whose status is `status`.
   std::vector<int32_t> With(PartitionStatus status) const;
+  // Every partition's status, index = partition.
+  std::vector<PartitionStatus> Statuses() const;
 
  private:
   std::vector<std::unique_ptr<Slot>> slots_;

@@ -286,6 +286,11 @@ void Pipeline::Housekeeping() {
   }
 }
 
+std::vector<PartitionStatus> Pipeline::PartitionStatuses() const {
+  if (partition_count_.load() == 0) return {};  // table_ is set before the count
+  return table_->Statuses();
+}
+
 PipelineReadiness Pipeline::Ready() const {
   std::lock_guard lock(ready_mu_);
   return ready_;

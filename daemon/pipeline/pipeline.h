@@ -70,6 +70,9 @@ class Pipeline final : public kafka::RebalanceListener {
 
   PipelineReadiness Ready() const;
   int32_t partition_count() const { return partition_count_.load(); }
+  // Every input partition's status on this instance, index = partition
+  // (kActive: owned and served here). Empty before Start. Thread-safe.
+  std::vector<PartitionStatus> PartitionStatuses() const;
 
   // RebalanceListener (poll thread).
   std::vector<kafka::StartPosition> OnAssigned(const std::vector<kafka::TopicPartition>& added) override;

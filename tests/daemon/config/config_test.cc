@@ -48,6 +48,10 @@ TEST(ConfigTest, EmptyFileGivesEveryDefault) {
   EXPECT_EQ(c.kafka.partitions_for_embedded, 4);
   EXPECT_EQ(c.kafka.batch_max_messages, 1000);
   EXPECT_EQ(c.kafka.batch_max_wait, 50 * 1000);
+  EXPECT_EQ(c.kafka.changelog_topic, "");
+  EXPECT_EQ(c.kafka.ChangelogTopic(), "riskd-state-changelog");
+  EXPECT_EQ(c.kafka.standby_replicas, 0);
+  EXPECT_EQ(c.kafka.instance_id, "");
   EXPECT_EQ(c.state.dir, "/var/lib/riskd");
   EXPECT_FALSE(c.state.sync);
   EXPECT_EQ(c.state.block_cache_bytes, 64 << 20);
@@ -326,6 +330,25 @@ kafka:
       << Describe(r);
   EXPECT_EQ(ProblemPaths(ParseConfig("kafka: { input_topics: [] }")),
             std::set<std::string>{"kafka.input_topics"});
+}
+
+TEST(ConfigTest, ChecksTheScaleOutKeys) {
+  LoadResult ok = ParseConfig("kafka: { group_id: g1, instance_id: riskd-0, changelog_topic: \"\" }");
+  ASSERT_TRUE(ok.ok()) << Describe(ok);
+  EXPECT_EQ(ok.config.kafka.ChangelogTopic(), "g1-state-changelog");
+  EXPECT_EQ(ok.config.kafka.instance_id, "riskd-0");
+  LoadResult r = ParseConfig(R"(
+kafka:
+  changelog_topic: risk-decisions
+  standby_replicas: 1
+  instance_id: "riskd 0"
+  properties: { group.instance.id: x }
+)");
+  EXPECT_EQ(ProblemPaths(r), (std::set<std::string>{"kafka.changelog_topic", "kafka.standby_replicas",
+                                                     "kafka.instance_id", "kafka.properties.group.instance.id"}))
+      << Describe(r);
+  EXPECT_EQ(ProblemPaths(ParseConfig("kafka: { changelog_topic: account-events.dlq }")),
+            std::set<std::string>{"kafka.changelog_topic"});
 }
 
 TEST(ConfigTest, VersionIgnoresKeyOrderAndSpelling) {
