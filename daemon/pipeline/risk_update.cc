@@ -1,6 +1,6 @@
 #include "daemon/pipeline/risk_update.h"
 
-#include "daemon/codec/json.h"
+#include "daemon/codec/risk_update_json.h"
 #include "scoring/proto_enums.h"
 
 namespace riskd::pipeline {
@@ -42,7 +42,7 @@ v1::RiskUpdate MakeRiskUpdate(std::string_view account_id, std::string_view trig
 
 std::string EncodeRiskUpdate(const v1::RiskUpdate& update, UpdateFormat format) {
   if (format == UpdateFormat::kProtobuf) return update.SerializeAsString();
-  return codec::ToJson(update);
+  return codec::RiskUpdateToJson(update);  // ToJson's bytes, without its reflection
 }
 
 std::string_view ContentType(UpdateFormat format) {
