@@ -4,6 +4,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include <unistd.h>
+
 #include "bench/bench_util.h"
 #include "daemon/clock/clock.h"
 #include "daemon/kafka/partitioner.h"
@@ -76,12 +78,14 @@ EngineRunStats RunStateEngine(const EngineRunOptions& options, std::vector<kafka
   EngineRunStats stats;
   std::vector<const kafka::ConsumedMessage*> batch;
   const auto t0 = SteadyClock::now();
+  const double cpu0 = ProcessCpuSeconds(::getpid());
   for (const auto& m : messages) {
     batch.push_back(&m);
     if (batch.size() == options.batch_messages) engine.Batch(batch, stats);
   }
   if (!batch.empty()) engine.Batch(batch, stats);
   stats.seconds = SecondsSince(t0);
+  stats.cpu_seconds = ProcessCpuSeconds(::getpid()) - cpu0;
   return stats;
 }
 

@@ -28,6 +28,7 @@ struct EngineRunStats {
   int64_t key_bytes = 0;      // sum of account key sizes
   int64_t rejected = 0;
   double seconds = 0;         // process + commit only
+  double cpu_seconds = 0;     // of this process meanwhile (RocksDB's flushes and compactions too)
 };
 
 struct EngineRunOptions {
