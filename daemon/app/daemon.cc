@@ -121,6 +121,7 @@ Status Daemon::StartEmbeddedKafka() {
 Status Daemon::StartProducer() {
   pipeline::PublisherOptions options;
   options.decisions_topic = settings_.pipeline.decisions_topic;
+  options.changelog_topic = settings_.pipeline.changelog_topic;
   publisher_ = std::make_unique<pipeline::Publisher>(*store_, *metrics_, options);
   auto producer = kafka::Producer::Create(settings_.producer, publisher_.get());
   if (!producer) return producer.error();

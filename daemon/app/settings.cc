@@ -38,6 +38,9 @@ Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>*
   s.consumer.batch_max_messages = static_cast<size_t>(k.batch_max_messages);
   s.consumer.batch_max_wait = std::chrono::milliseconds(std::max<int64_t>(1, k.batch_max_wait / 1000));
   s.producer.properties = properties;
+  // The changelog is compressed: state records compress well, and the
+  // embedded mock cluster keeps only 5 MiB per partition.
+  s.producer.topic_properties[k.ChangelogTopic()] = {{"compression.type", "zstd"}};
 
   s.pipeline.decisions_topic = k.decisions_topic;
   s.pipeline.dead_letter_suffix = k.dead_letter_suffix;
@@ -46,6 +49,8 @@ Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>*
   s.pipeline.partitioner = kafka::ParsePartitioner(k.partitioner).value_or(kafka::Partitioner::kConsistentRandom);
   s.pipeline.readiness_max_lag_messages = config->readiness.max_lag_messages;
   s.pipeline.decode.max_value_bytes = static_cast<size_t>(k.max_event_bytes);
+  s.pipeline.changelog_topic = k.ChangelogTopic();
+  s.pipeline.max_idle = s.store.max_idle;
 
   s.embedded_partitions = static_cast<int32_t>(k.partitions_for_embedded);
   for (const auto& topic : k.input_topics) {
@@ -53,6 +58,7 @@ Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>*
     s.embedded_topics.push_back(topic + k.dead_letter_suffix);
   }
   s.embedded_topics.push_back(k.decisions_topic);
+  s.embedded_topics.push_back(k.ChangelogTopic());  // co-partitioned with the input
   s.log_level = config->log.level;
   return s;
 }

@@ -24,7 +24,9 @@ std::vector<TopicPartition> FromList(const rd_kafka_topic_partition_list_t* list
   return out;
 }
 
-ConsumedMessage Copy(const rd_kafka_message_t* m) {
+}  // namespace
+
+ConsumedMessage CopyMessage(const rd_kafka_message_t* m) {
   ConsumedMessage out;
   out.topic = rd_kafka_topic_name(m->rkt);
   out.partition = m->partition;
@@ -32,6 +34,7 @@ ConsumedMessage Copy(const rd_kafka_message_t* m) {
   out.has_key = m->key != nullptr;
   if (m->key) out.key.assign(static_cast<const char*>(m->key), m->key_len);
   if (m->payload) out.value.assign(static_cast<const char*>(m->payload), m->len);
+  out.null_value = m->payload == nullptr;
   rd_kafka_headers_t* hdrs = nullptr;
   if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
     const char* name = nullptr;
@@ -46,6 +49,8 @@ ConsumedMessage Copy(const rd_kafka_message_t* m) {
   out.received = Clock::now();
   return out;
 }
+
+namespace {
 
 void LogCallback(const rd_kafka_t* /*rk*/, int level, const char* fac, const char* buf) {
   const log::Level l = level <= 3 ? log::Level::kError : level <= 5 ? log::Level::kWarn : log::Level::kDebug;
@@ -145,7 +150,7 @@ std::vector<ConsumedMessage> Consumer::PollBatch() {
     rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, static_cast<int>(left));
     if (!m) break;
     if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      batch_.push_back(Copy(m));
+      batch_.push_back(CopyMessage(m));
     } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
       log::Warn("kafka", "consumer error", {{"error", rd_kafka_message_errstr(m)}});
     }
@@ -246,6 +251,82 @@ std::optional<int64_t> Consumer::HighWatermark(const TopicPartition& tp) {
     return std::nullopt;
   }
   return hi;
+}
+
+Result<std::pair<int64_t, int64_t>> Consumer::QueryWatermarks(const std::string& topic, int32_t partition) {
+  int64_t lo = -1, hi = -1;
+  auto e = rd_kafka_query_watermark_offsets(rk_, topic.c_str(), partition, &lo, &hi,
+                                            static_cast<int>(options_.broker_timeout.count()));
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Error{"kafka", "watermarks of " + topic + " [" + std::to_string(partition) + "]: " + rd_kafka_err2str(e)};
+  }
+  return std::pair<int64_t, int64_t>(lo, hi);
+}
+
+Result<int32_t> Consumer::PartitionCount(const std::string& topic) {
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_, topic.c_str(), nullptr);
+  const rd_kafka_metadata_t* md = nullptr;
+  auto e = rd_kafka_metadata(rk_, 0, rkt, &md, static_cast<int>(options_.broker_timeout.count()));
+  rd_kafka_topic_destroy(rkt);
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) return Error{"kafka", "metadata for topic " + topic + ": " + rd_kafka_err2str(e)};
+  int32_t n = 0;
+  if (md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR) n = md->topics[0].partition_cnt;
+  rd_kafka_metadata_destroy(md);
+  return n;
+}
+
+Status Consumer::EnsureChangelogTopic(const std::string& topic, int32_t partitions) {
+  auto have = PartitionCount(topic);
+  if (!have) return have.error();
+  if (*have == partitions) return OkStatus();
+  if (*have != 0) {
+    return Error{"not_copartitioned", "changelog topic " + topic + " has " + std::to_string(*have) +
+                                          " partitions but the input topics have " + std::to_string(partitions) +
+                                          "; partition N of the changelog must mirror input partition N "
+                                          "(delete it, or set kafka.changelog_topic to a new topic)"};
+  }
+  // Missing: create it compacted, co-partitioned with the input.
+  char err[512];
+  rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(topic.c_str(), partitions, -1, err, sizeof err);
+  if (!nt) return Error{"kafka", "changelog topic " + topic + ": " + err};
+  rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "compact");
+  rd_kafka_queue_t* q = rd_kafka_queue_new(rk_);
+  rd_kafka_AdminOptions_t* opts = rd_kafka_AdminOptions_new(rk_, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  rd_kafka_AdminOptions_set_operation_timeout(opts, static_cast<int>(options_.broker_timeout.count()), err, sizeof err);
+  rd_kafka_CreateTopics(rk_, &nt, 1, opts, q);
+  rd_kafka_event_t* ev = rd_kafka_queue_poll(q, static_cast<int>(options_.broker_timeout.count()) + 2000);
+  std::string problem;
+  if (!ev) {
+    problem = "no answer from the broker";
+  } else if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    problem = rd_kafka_event_error_string(ev);
+  } else if (const auto* res = rd_kafka_event_CreateTopics_result(ev)) {
+    size_t n = 0;
+    const rd_kafka_topic_result_t** results = rd_kafka_CreateTopics_result_topics(res, &n);
+    for (size_t i = 0; i < n; ++i) {
+      const auto e = rd_kafka_topic_result_error(results[i]);
+      if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+        problem = rd_kafka_err2str(e);
+        if (const char* msg = rd_kafka_topic_result_error_string(results[i])) problem += std::string(": ") + msg;
+      }
+    }
+  }
+  if (ev) rd_kafka_event_destroy(ev);
+  rd_kafka_AdminOptions_destroy(opts);
+  rd_kafka_queue_destroy(q);
+  rd_kafka_NewTopic_destroy(nt);
+  if (!problem.empty()) {
+    return Error{"kafka", "cannot create changelog topic " + topic + " (" + problem + "); create it with " +
+                              std::to_string(partitions) + " partitions and cleanup.policy=compact"};
+  }
+  log::Info("kafka", "changelog topic created", {{"topic", topic}, {"partitions", std::to_string(partitions)}});
+  // Wait until the metadata shows it, so the first assignment can query it.
+  for (int i = 0; i < 50; ++i) {
+    auto now = PartitionCount(topic);
+    if (now && *now == partitions) return OkStatus();
+    rd_kafka_poll(rk_, 100);
+  }
+  return OkStatus();
 }
 
 void Consumer::Close() {

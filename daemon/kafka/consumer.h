@@ -20,6 +20,7 @@
 
 typedef struct rd_kafka_s rd_kafka_t;
 typedef struct rd_kafka_topic_partition_list_s rd_kafka_topic_partition_list_t;
+typedef struct rd_kafka_message_s rd_kafka_message_t;
 
 namespace riskd::kafka {
 
@@ -27,6 +28,9 @@ struct StartPosition {
   int64_t offset = kOffsetBeginning;  // next offset to read
   bool paused = false;                // assign, but do not fetch yet
 };
+
+// An owning copy of a librdkafka message (consumer.cc).
+ConsumedMessage CopyMessage(const rd_kafka_message_t* m);
 
 class RebalanceListener {
  public:
@@ -69,6 +73,17 @@ class Consumer {
 
   // The high watermark last seen by the fetcher (no broker call).
   std::optional<int64_t> HighWatermark(const TopicPartition& tp);
+
+  // Low and high watermark of any topic's partition, asked of the broker
+  // (blocks up to broker_timeout).
+  Result<std::pair<int64_t, int64_t>> QueryWatermarks(const std::string& topic, int32_t partition);
+  // The partition count of `topic`; 0 when it does not exist.
+  Result<int32_t> PartitionCount(const std::string& topic);
+  // The changelog topic exists with `partitions` partitions: created
+  // (cleanup.policy=compact) when missing; an error naming both counts when
+  // it exists with another count, or naming what to create when the broker
+  // refuses (librdkafka's mock cluster has no CreateTopics).
+  Status EnsureChangelogTopic(const std::string& topic, int32_t partitions);
 
   // Leaves the group: revokes everything through the listener, then closes.
   void Close();

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,6 +35,9 @@ struct ConsumerOptions {
 
 struct ProducerOptions {
   Properties properties;
+  // Topic-level properties of particular topics (the changelog's
+  // compression.type=zstd), applied over librdkafka's topic defaults.
+  std::map<std::string, Properties> topic_properties;
   // How long Flush waits at shutdown for outstanding deliveries.
   std::chrono::milliseconds flush_timeout{5'000};
 };

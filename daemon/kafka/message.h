@@ -31,6 +31,7 @@ struct ConsumedMessage {
   bool has_key = false;
   std::string key;
   std::string value;
+  bool null_value = false;  // a null value (a tombstone), not an empty one
   std::vector<Header> headers;
   int64_t timestamp_ms = -1;  // broker/producer timestamp, -1 when absent
   std::chrono::steady_clock::time_point received;  // when riskd polled it

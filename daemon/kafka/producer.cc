@@ -21,6 +21,7 @@ Producer::Producer(ProducerOptions options, DeliveryListener* listener)
     : options_(std::move(options)), listener_(listener) {}
 
 Producer::~Producer() {
+  for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
   if (rk_) rd_kafka_destroy(rk_);
 }
 
@@ -53,23 +54,47 @@ Result<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions& option
   p->rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err);
   if (!p->rk_) return Error{"kafka", std::string("producer: ") + err};
   conf.release();
+  for (const auto& [topic, topic_props] : options.topic_properties) {
+    rd_kafka_topic_conf_t* tconf = rd_kafka_topic_conf_new();
+    std::string problems;
+    for (const auto& [name, value] : topic_props) {
+      if (rd_kafka_topic_conf_set(tconf, name.c_str(), value.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
+        problems += (problems.empty() ? "" : "; ") + name + ": " + err;
+      }
+    }
+    if (!problems.empty()) {
+      rd_kafka_topic_conf_destroy(tconf);
+      return Error{"invalid_config", "topic " + topic + ": " + problems};
+    }
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(p->rk_, topic.c_str(), tconf);  // takes tconf
+    if (!rkt) return Error{"kafka", "topic handle " + topic + ": " + rd_kafka_err2str(rd_kafka_last_error())};
+    p->topics_.emplace(topic, rkt);
+  }
   return p;
 }
 
 Status Producer::Produce(std::string_view topic, std::string_view key, std::string_view value,
-                         const std::vector<Header>& headers, uint64_t token) {
+                         const std::vector<Header>& headers, uint64_t token, int32_t partition, bool null_value) {
   rd_kafka_headers_t* hdrs = rd_kafka_headers_new(headers.size());
   for (const auto& [name, v] : headers) {
     rd_kafka_header_add(hdrs, name.data(), static_cast<ssize_t>(name.size()), v.data(),
                         static_cast<ssize_t>(v.size()));
   }
   const std::string topic_name(topic);
-  auto e = rd_kafka_producev(rk_, RD_KAFKA_V_TOPIC(topic_name.c_str()),
-                             RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
-                             RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(hdrs),
-                             RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<uintptr_t>(token))),
-                             RD_KAFKA_V_END);
+  void* payload = null_value ? nullptr : const_cast<char*>(value.data());
+  const size_t len = null_value ? 0 : value.size();
+  const int32_t part = partition >= 0 ? partition : RD_KAFKA_PARTITION_UA;
+  void* opaque = reinterpret_cast<void*>(static_cast<uintptr_t>(token));
+  auto it = topics_.find(topic);
+  auto e = it != topics_.end()
+               ? rd_kafka_producev(rk_, RD_KAFKA_V_RKT(it->second), RD_KAFKA_V_PARTITION(part),
+                                   RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+                                   RD_KAFKA_V_VALUE(payload, len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                   RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END)
+               : rd_kafka_producev(rk_, RD_KAFKA_V_TOPIC(topic_name.c_str()), RD_KAFKA_V_PARTITION(part),
+                                   RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+                                   RD_KAFKA_V_VALUE(payload, len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                   RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
     rd_kafka_headers_destroy(hdrs);  // not taken over on failure
     if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) return Error{"queue_full", "producer queue full"};
@@ -84,7 +109,11 @@ Status Producer::Produce(std::string_view topic, std::string_view key, std::stri
 void Producer::DeliveryCallback(rd_kafka_t* /*rk*/, const rd_kafka_message_t* m, void* opaque) {
   auto* self = static_cast<Producer*>(opaque);
   const auto token = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(m->_private));
-  self->listener_->OnDelivery(token, m->err == RD_KAFKA_RESP_ERR_NO_ERROR ? "" : rd_kafka_err2str(m->err));
+  if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    self->listener_->OnDeliveryAt(token, "", m->offset);
+  } else {
+    self->listener_->OnDeliveryAt(token, rd_kafka_err2str(m->err), -1);
+  }
 }
 
 void Producer::Poll(int timeout_ms) { rd_kafka_poll(rk_, timeout_ms); }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,7 @@
 
 typedef struct rd_kafka_s rd_kafka_t;
 typedef struct rd_kafka_message_s rd_kafka_message_t;
+typedef struct rd_kafka_topic_s rd_kafka_topic_t;
 
 namespace riskd::kafka {
 
@@ -26,6 +28,9 @@ class DeliveryListener {
   virtual ~DeliveryListener() = default;
   // `error` is empty on success.
   virtual void OnDelivery(uint64_t token, std::string_view error) = 0;
+  // The same with the offset the broker gave the message (-1 on error);
+  // what the producer calls. Listeners that need the offset override it.
+  virtual void OnDeliveryAt(uint64_t token, std::string_view error, int64_t /*offset*/) { OnDelivery(token, error); }
 };
 
 class Producer {
@@ -37,9 +42,12 @@ class Producer {
 
   // Queues a message; error "queue_full" when librdkafka's queue is full
   // (back off and Poll), "too_large" when it can never be sent (larger than
-  // message.max.bytes), "kafka" for the rest.
+  // message.max.bytes), "kafka" for the rest. `partition` -1: the
+  // partitioner decides; `null_value`: a null value (tombstone), `value`
+  // ignored.
   Status Produce(std::string_view topic, std::string_view key, std::string_view value,
-                 const std::vector<Header>& headers, uint64_t token);
+                 const std::vector<Header>& headers, uint64_t token, int32_t partition = -1,
+                 bool null_value = false);
 
   // Serves delivery reports, waiting up to `timeout_ms`.
   void Poll(int timeout_ms);
@@ -54,6 +62,8 @@ class Producer {
   ProducerOptions options_;
   DeliveryListener* listener_;
   rd_kafka_t* rk_ = nullptr;
+  // Handles of the topics with their own properties (ProducerOptions::topic_properties).
+  std::map<std::string, rd_kafka_topic_t*, std::less<>> topics_;
 };
 
 }  // namespace riskd::kafka

@@ -3,6 +3,7 @@
 #include "daemon/log/log.h"
 #include "daemon/metrics/metrics.h"
 #include "daemon/pipeline/risk_update.h"
+#include "daemon/store/changelog.h"
 
 namespace riskd::pipeline {
 namespace {
@@ -87,7 +88,8 @@ void BatchProcessor::DeadLetter(const kafka::ConsumedMessage& m, const Error& er
 
 Result<BatchResult> BatchProcessor::Process(int32_t partition,
                                             const std::vector<const kafka::ConsumedMessage*>& messages,
-                                            const ScoringSnapshot& scoring, scoring::EpochMicros now) {
+                                            const ScoringSnapshot& scoring, scoring::EpochMicros now,
+                                            int32_t partition_count) {
   cache_.clear();
   BatchResult result;
   result.write.partition = partition;
@@ -95,6 +97,13 @@ Result<BatchResult> BatchProcessor::Process(int32_t partition,
   for (const auto* m : messages) {
     next_offsets[m->topic] = m->offset + 1;
     result.outcome.received.push_back(m->received);
+    // A key the producers' partitioner maps elsewhere: applied here anyway
+    // (this is where its account's other events may be too), but an HTTP
+    // request routed by key would look for it in the other partition.
+    if (partition_count > 0 && m->has_key && !m->key.empty() &&
+        kafka::PartitionForKey(options_.partitioner, m->key, partition_count) != partition) {
+      ++result.outcome.misrouted;
+    }
     codec::RawMessage raw{m->value, std::nullopt, HeaderValue(*m, "content-type")};
     if (m->has_key) raw.key = m->key;
     auto proto = codec::DecodeEvent(raw, now, options_.decode);
@@ -139,12 +148,37 @@ Result<BatchResult> BatchProcessor::ProcessLabel(int32_t partition, const std::s
 }
 
 void BatchProcessor::Finish(BatchResult& result) {
+  const int32_t p = result.write.partition;
+  const std::string& changelog = options_.changelog_topic;
   for (auto& [id, cached] : cache_) {
     if (!cached.dirty) continue;
-    result.write.accounts.emplace_back(
-        id, store::AccountRecord{cached.state.newest_event_at, cached.state.Serialize()});
+    store::AccountRecord record{cached.state.newest_event_at, cached.state.Serialize()};
+    // One changelog record per account per batch: its final state.
+    if (!changelog.empty()) result.write.outbox.push_back(store::changelog::AccountEntry(changelog, p, store_.writer_id(), id, record));
+    result.write.accounts.emplace_back(id, std::move(record));
   }
   cache_.clear();
+  if (!changelog.empty() && !result.write.next_offsets.empty()) {
+    result.write.outbox.push_back(store::changelog::OffsetsEntry(changelog, p, store_.writer_id(), result.write.next_offsets));
+  }
+}
+
+Result<BatchResult> BatchProcessor::Sweep(int32_t partition, const std::vector<std::string>& account_ids,
+                                          scoring::EpochMicros now) {
+  BatchResult result;
+  result.write.partition = partition;
+  for (const auto& id : account_ids) {
+    auto record = store_.GetAccount(partition, id);
+    if (!record) return record.error();
+    if (options_.max_idle <= 0 || !record->has_value() || now - (*record)->last_event_micros <= options_.max_idle) {
+      continue;
+    }
+    result.write.deleted_accounts.push_back(id);
+    if (!options_.changelog_topic.empty()) {
+      result.write.outbox.push_back(store::changelog::TombstoneEntry(options_.changelog_topic, partition, store_.writer_id(), id));
+    }
+  }
+  return result;
 }
 
 void BatchProcessor::Record(const BatchOutcome& o, metrics::Metrics& metrics, scoring::EpochMicros now) {
@@ -155,6 +189,7 @@ void BatchProcessor::Record(const BatchOutcome& o, metrics::Metrics& metrics, sc
     for (int64_t i = 0; i < n; ++i) metrics.EventRejected(reason);
   }
   for (int64_t i = 0; i < o.duplicates; ++i) metrics.EventDuplicate();
+  for (int64_t i = 0; i < o.misrouted; ++i) metrics.MisroutedEvent();
   for (int64_t i = 0; i < o.late; ++i) metrics.EventLate();
   for (const auto& [rule, shadow] : o.fired) metrics.RuleFired(scoring::name(rule), shadow);
   for (const auto& [from, to] : o.transitions) metrics.LevelTransition(scoring::name(from), scoring::name(to));

@@ -34,6 +34,7 @@ struct BatchOutcome {
   int64_t duplicates = 0;
   int64_t late = 0;
   int64_t updates = 0;
+  int64_t misrouted = 0;  // keys that map to another partition (kafka.partitioner)
   std::vector<std::pair<scoring::RuleId, bool>> fired;  // rule, shadow
   std::vector<std::pair<scoring::Level, scoring::Level>> transitions;
   std::vector<scoring::EpochMicros> applied_event_times;
@@ -53,8 +54,16 @@ class BatchProcessor {
       : store_(store), options_(options) {}
 
   // `messages`: all of one partition, in offset order per topic.
+  // `partition_count`: of the input topics (0: do not check routing).
   Result<BatchResult> Process(int32_t partition, const std::vector<const kafka::ConsumedMessage*>& messages,
-                              const ScoringSnapshot& scoring, scoring::EpochMicros now);
+                              const ScoringSnapshot& scoring, scoring::EpochMicros now,
+                              int32_t partition_count = 0);
+
+  // Deletes those of `account_ids` whose newest event is older than
+  // options.max_idle before `now` (re-read here: the caller holds the
+  // partition's mutex), with a changelog tombstone each.
+  Result<BatchResult> Sweep(int32_t partition, const std::vector<std::string>& account_ids,
+                            scoring::EpochMicros now);
 
   // An analyst label at `event.occurred_at` (scoring::LabelEvent).
   Result<BatchResult> ProcessLabel(int32_t partition, const std::string& account_id, const scoring::Event& event,
@@ -73,6 +82,9 @@ class BatchProcessor {
   void Apply(const std::string& account_id, Cached& cached, const scoring::Event& event,
              const ScoringSnapshot& scoring, BatchResult& result);
   void DeadLetter(const kafka::ConsumedMessage& m, const Error& error, BatchResult& result);
+  // Adds the dirty accounts to the write, and their changelog records plus
+  // one offsets record (when the batch advanced offsets) to the outbox,
+  // after the batch's RiskUpdates and dead letters.
   void Finish(BatchResult& result);
 
   const store::StateStore& store_;

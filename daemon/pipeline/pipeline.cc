@@ -1,6 +1,7 @@
 #include "daemon/pipeline/pipeline.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "daemon/log/log.h"
 #include "daemon/metrics/metrics.h"
@@ -12,6 +13,8 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr auto kHousekeepingEvery = std::chrono::milliseconds(200);
 constexpr auto kStatsEvery = std::chrono::seconds(10);
 constexpr auto kOwnershipRecheckEvery = std::chrono::seconds(2);
+constexpr auto kFirstSweepAfter = std::chrono::seconds(30);
+constexpr auto kHandOverWait = std::chrono::seconds(3);
 
 Error Unavailable(int32_t partition, PartitionStatus status) {
   return Error{"unavailable", "partition " + std::to_string(partition) + " is " + StatusName(status) +
@@ -31,6 +34,16 @@ Status Pipeline::Start() {
   consumer_ = std::move(*consumer);
   auto partitions = consumer_->CheckCoPartitioned();
   if (!partitions) return partitions.error();
+  if (!options_.changelog_topic.empty()) {
+    if (auto s = consumer_->EnsureChangelogTopic(options_.changelog_topic, *partitions); !s) return s.error();
+    RestorerOptions ro;
+    ro.changelog_topic = options_.changelog_topic;
+    ro.properties = consumer_options_.properties;
+    ro.broker_timeout = consumer_options_.broker_timeout;
+    ro.batch = options_.restore_batch;
+    restorer_ = std::make_unique<Restorer>(*deps_.store, *deps_.metrics, *deps_.publisher, ro);
+  }
+  next_sweep_ = SteadyClock::now() + kFirstSweepAfter;
   table_ = std::make_unique<PartitionTable>(*partitions);
   processor_ = std::make_unique<BatchProcessor>(*deps_.store, options_);
   partition_count_ = *partitions;
@@ -54,6 +67,7 @@ void Pipeline::Run() {
   // The batch in hand is done and committed; leaving the group revokes
   // everything through OnRevoked, which commits offsets to the broker.
   consumer_->Close();
+  restorer_.reset();  // cancels restores in progress
   std::lock_guard lock(ready_mu_);
   ready_ = {false, "shutting down"};
 }
@@ -77,7 +91,7 @@ void Pipeline::ProcessPartition(int32_t partition, const std::vector<const kafka
   std::lock_guard lock(slot->mu);
   const auto scoring = deps_.scoring->Get();
   const auto now = deps_.clock->NowMicros();
-  auto result = processor_->Process(partition, messages, *scoring, now);
+  auto result = processor_->Process(partition, messages, *scoring, now, partition_count_.load());
   if (!result) return OnWriteFailure(partition, result.error());
   if (auto s = deps_.store->Commit(result->write); !s) return OnWriteFailure(partition, s.error());
   if (write_retry_.erase(partition) > 0) log::Info("pipeline", "store writes succeed again", {{"partition", std::to_string(partition)}});
@@ -147,38 +161,107 @@ std::vector<kafka::StartPosition> Pipeline::OnAssigned(const std::vector<kafka::
 }
 
 void Pipeline::CheckOwnership(const std::vector<kafka::TopicPartition>& tps, bool resume) {
-  auto committed = consumer_->Committed(tps);
-  if (!committed) {
-    log::Warn("pipeline", "cannot read the group's committed offsets; partitions wait",
-              {{"error", committed.error().message}});
-    return;  // stays kChecking; Housekeeping retries
-  }
-  std::set<int32_t> partitions, stale;
+  std::set<int32_t> partitions;
   for (const auto& tp : tps) {
-    partitions.insert(tp.partition);
-    auto it = committed->find(tp);
-    if (it == committed->end()) continue;
-    auto stored = deps_.store->GetNextOffset(tp.partition, tp.topic);
-    if (!stored || !stored->has_value() || **stored < it->second) {
-      stale.insert(tp.partition);
-      log::Error("pipeline",
-                 "partition assigned without its state: the group committed past this instance's offsets; "
-                 "refusing to process or serve it",
-                 {{"topic", tp.topic}, {"partition", std::to_string(tp.partition)},
-                  {"committed", std::to_string(it->second)},
-                  {"stored", stored && stored->has_value() ? std::to_string(**stored) : "none"}});
-    }
+    if (table_->status(tp.partition) == PartitionStatus::kChecking) partitions.insert(tp.partition);
   }
   for (int32_t p : partitions) {
-    auto* slot = table_->slot(p);
-    if (!slot) continue;
-    if (stale.count(p)) {
-      table_->set_status(p, PartitionStatus::kStale);
-    } else if (slot->status.load() == PartitionStatus::kChecking) {
-      table_->set_status(p, PartitionStatus::kActive);
-      if (resume && !backpressure_) consumer_->Resume(TopicPartitionsOf(p));
+    if (options_.changelog_topic.empty()) {
+      Activate(p, resume);
+      continue;
+    }
+    const std::string pt = std::to_string(p);
+    auto wm = consumer_->QueryWatermarks(options_.changelog_topic, p);
+    auto cp = deps_.store->GetChangelogCheckpoint(p);
+    auto held = deps_.store->CountOutbox(p, options_.changelog_topic);
+    if (!wm || !cp || !held) {
+      log::Warn("pipeline", "cannot compare the state with the changelog yet; partition waits",
+                {{"partition", pt}, {"error", !wm ? wm.error().message : !cp ? cp.error().message : held.error().message}});
+      continue;  // stays kChecking; Housekeeping retries
+    }
+    const int64_t hi = wm->second;
+    const std::string cp_text = cp->has_value() ? std::to_string(**cp) : "none";
+    if ((cp->has_value() && **cp == hi) || (!cp->has_value() && hi == 0)) {
+      Activate(p, resume);  // nobody wrote the changelog since this state did
+      continue;
+    }
+    if (cp->has_value() && **cp > hi) {
+      // The changelog holds less than this state has seen: it was recreated
+      // (or the embedded cluster restarted). This state is the newest there
+      // is; it counts from the changelog's end from now on.
+      log::Warn("pipeline", "changelog is behind this state's checkpoint (topic recreated?); keeping local state",
+                {{"partition", pt}, {"checkpoint", cp_text}, {"high_watermark", std::to_string(hi)}});
+      if (auto s = deps_.store->DeleteOutbox(p, {}, hi); !s) {
+        log::Warn("pipeline", "cannot reset the changelog checkpoint", {{"error", s.error().message}});
+        continue;
+      }
+      Activate(p, resume);
+      continue;
+    }
+    table_->set_status(p, PartitionStatus::kRestoring);
+    restore_job_[p] = restorer_->Submit(p, *cp, *held > 0);
+    log::Info("pipeline", "partition's changelog has records this state lacks or must check; restoring before serving",
+              {{"partition", pt}, {"checkpoint", cp_text}, {"high_watermark", std::to_string(hi)},
+               {"undelivered_local_changelog", std::to_string(*held)}});
+  }
+}
+
+void Pipeline::Activate(int32_t p, bool resume) {
+  table_->set_status(p, PartitionStatus::kActive);
+  deps_.publisher->OpenChangelog(p);
+  if (resume && !backpressure_) consumer_->Resume(TopicPartitionsOf(p));
+}
+
+void Pipeline::OnRestoreFinished(const RestoreResult& r) {
+  auto it = restore_job_.find(r.partition);
+  if (it == restore_job_.end() || it->second != r.job) return;  // revoked meanwhile
+  restore_job_.erase(it);
+  const std::string pt = std::to_string(r.partition);
+  switch (r.outcome) {
+    case RestoreOutcome::kCurrent:
+    case RestoreOutcome::kRestored: {
+      // Processing starts where the restored state ends: the input offsets
+      // of the last offsets record read (events after it that the state
+      // already holds are dropped by event-id dedupe).
+      for (const auto& tp : TopicPartitionsOf(r.partition)) {
+        int64_t next = kafka::kOffsetBeginning;
+        if (auto stored = deps_.store->GetNextOffset(tp.partition, tp.topic); stored && stored->has_value()) {
+          next = **stored;
+        }
+        next_offset_[tp] = next;
+        if (auto s = consumer_->Seek(tp, next); !s) {
+          log::Warn("pipeline", "seek after restore", {{"error", s.error().message}});
+        }
+      }
+      Activate(r.partition, /*resume=*/true);
+      log::Info("pipeline", "partition restored; processing and serving it",
+                {{"partition", pt}, {"outcome", OutcomeName(r.outcome)}, {"accounts", std::to_string(r.accounts)}});
+      break;
+    }
+    case RestoreOutcome::kCancelled: break;
+    case RestoreOutcome::kFailed:
+      log::Warn("pipeline", "restore failed; will try again", {{"partition", pt}, {"error", r.error}});
+      table_->set_status(r.partition, PartitionStatus::kChecking);  // rechecked every 2 s
+      break;
+    case RestoreOutcome::kImpossible:
+      log::Error("pipeline", "partition assigned without its state and it cannot be restored; refusing it",
+                 {{"partition", pt}, {"error", r.error}});
+      table_->set_status(r.partition, PartitionStatus::kStale);
+      break;
+  }
+}
+
+void Pipeline::HandOver(const std::set<int32_t>& partitions) {
+  if (options_.changelog_topic.empty()) return;
+  const auto deadline = SteadyClock::now() + kHandOverWait;
+  for (int32_t p : partitions) {
+    while (SteadyClock::now() < deadline) {
+      auto n = deps_.store->CountOutbox(p, options_.changelog_topic);
+      if (!n || *n == 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
+  for (int32_t p : partitions) deps_.publisher->CloseChangelog(p);
 }
 
 void Pipeline::OnRevoked(const std::vector<kafka::TopicPartition>& revoked, bool lost) {
@@ -193,16 +276,25 @@ void Pipeline::OnRevoked(const std::vector<kafka::TopicPartition>& revoked, bool
     partitions.insert(tp.partition);
     deps_.metrics->RemoveConsumerLag(tp.topic, tp.partition);
   }
-  // Tell the next owner how far this instance's state goes.
+  // For lag monitoring (ownership is decided by the changelog).
   if (!lost) consumer_->Commit(commits, /*sync=*/true);
+  std::set<int32_t> gone, hand_over;
   for (int32_t p : partitions) {
     if (!TopicPartitionsOf(p).empty()) continue;  // another topic of it is still ours
+    gone.insert(p);
     write_retry_.erase(p);
+    if (restorer_) restorer_->Cancel(p);
+    restore_job_.erase(p);
     if (auto* slot = table_->slot(p)) {
       std::lock_guard lock(slot->mu);  // waits for a label in flight
+      if (slot->status.load() == PartitionStatus::kActive) hand_over.insert(p);
       slot->status = PartitionStatus::kNotOwned;
     }
   }
+  // A clean revoke publishes the partitions' changelog backlog first (a
+  // lost one does not: another member may own them already).
+  if (!lost) HandOver(hand_over);
+  for (int32_t p : gone) deps_.publisher->CloseChangelog(p);
   log::Info("pipeline", lost ? "partitions lost" : "partitions revoked", {{"count", std::to_string(revoked.size())}});
 }
 
@@ -216,6 +308,10 @@ void Pipeline::Housekeeping() {
       retry.waiting = false;  // resumed; the backoff stays until a write succeeds
       if (!backpressure_) consumer_->Resume(TopicPartitionsOf(p));
     }
+  }
+  // Restores that ended.
+  if (restorer_) {
+    for (const auto& r : restorer_->TakeFinished()) OnRestoreFinished(r);
   }
   // Ownership checks that could not reach the broker.
   if (now >= next_ownership_check_) {
@@ -260,10 +356,16 @@ void Pipeline::Housekeeping() {
   PipelineReadiness r{true, "ok"};
   const auto stale = table_->With(PartitionStatus::kStale);
   const auto checking = table_->With(PartitionStatus::kChecking);
+  const auto restoring = table_->With(PartitionStatus::kRestoring);
   if (!write_retry_.empty()) {
     r = {false, "state writes failing; retrying"};
   } else if (!stale.empty()) {
-    r = {false, "partition " + std::to_string(stale.front()) + " assigned without its state (stale); refusing it"};
+    r = {false, "partition " + std::to_string(stale.front()) +
+                    " assigned without its state and not restorable from the changelog (stale); refusing it"};
+  } else if (!restoring.empty()) {
+    std::string names;
+    for (int32_t p : restoring) names += (names.empty() ? "" : ", ") + std::to_string(p);
+    r = {false, "restoring partition(s) " + names + " from the changelog"};
   } else if (!checking.empty()) {
     r = {false, "checking ownership of partition " + std::to_string(checking.front())};
   } else if (table_->With(PartitionStatus::kActive).empty()) {
@@ -278,6 +380,11 @@ void Pipeline::Housekeeping() {
     ready_ = std::move(r);
   }
 
+  if (now >= next_sweep_) {
+    next_sweep_ = now + options_.sweep_every;
+    SweepAgedOut();
+  }
+
   if (now >= next_stats_) {
     next_stats_ = now + kStatsEvery;
     const auto stats = deps_.store->Stats();
@@ -289,6 +396,34 @@ void Pipeline::Housekeeping() {
 std::vector<PartitionStatus> Pipeline::PartitionStatuses() const {
   if (partition_count_.load() == 0) return {};  // table_ is set before the count
   return table_->Statuses();
+}
+
+void Pipeline::SweepAgedOut() {
+  // Accounts idle past the longest window are deleted through the normal
+  // commit path, so their changelog tombstones go out with the outbox (the
+  // store's compaction filter stays as a backstop).
+  const auto now = deps_.clock->NowMicros();
+  for (int32_t p : table_->With(PartitionStatus::kActive)) {
+    if (RetryPending(p)) continue;
+    std::vector<std::string> candidates;
+    auto s = deps_.store->ForEachAccount(p, [&](std::string_view id, const store::AccountRecord& record) {
+      if (options_.max_idle > 0 && now - record.last_event_micros > options_.max_idle) candidates.emplace_back(id);
+    });
+    if (!s || candidates.empty()) continue;
+    auto* slot = table_->slot(p);
+    std::lock_guard lock(slot->mu);
+    if (slot->status.load() != PartitionStatus::kActive) continue;
+    auto result = processor_->Sweep(p, candidates, now);
+    if (!result) continue;
+    if (auto c = deps_.store->Commit(result->write); !c) {
+      deps_.metrics->StoreWriteFailure();
+      log::Warn("pipeline", "age-out sweep write failed; next sweep retries", {{"error", c.error().message}});
+      continue;
+    }
+    deps_.publisher->Notify(static_cast<int64_t>(result->write.outbox.size()));
+    log::Info("pipeline", "aged-out accounts deleted", {{"partition", std::to_string(p)},
+                                                        {"accounts", std::to_string(result->write.deleted_accounts.size())}});
+  }
 }
 
 PipelineReadiness Pipeline::Ready() const {

@@ -4,13 +4,14 @@
 // then hands the outbox to the Publisher. It is also the consumer group's
 // RebalanceListener and the way in for analyst labels and account reads.
 //
-// Ownership rule (until state handoff lands, issue 9): a partition is
-// processed and served only when this instance's stored offsets are at or
-// past the group's committed offsets on the broker. An instance handed a
-// partition whose state it lacks (another member committed further) keeps
-// it assigned but paused and marks it stale: it neither processes nor
-// serves it (reads get "unavailable" -> 503, /readyz says why) until the
-// partition is revoked again. It never rebuilds it from empty state.
+// Ownership rule (issue 9): a partition is processed and served only when
+// this instance's state is current with the partition's changelog: its
+// checkpoint equals the changelog's high watermark, or every record after
+// the checkpoint is its own. Otherwise the partition is kRestoring: paused,
+// not served (reads get "unavailable" -> 503, /readyz names it), while the
+// Restorer rebuilds it from the changelog off the poll thread; processing
+// then starts at the input offsets of the last offsets record restored.
+// A partition whose changelog records are gone is refused (kStale).
 //
 // Thread-safety: Start/Stop from one thread; ReadAccount, ApplyLabel and
 // Ready from any thread.
@@ -31,6 +32,7 @@
 #include "daemon/pipeline/partition_table.h"
 #include "daemon/pipeline/pipeline_options.h"
 #include "daemon/pipeline/publisher.h"
+#include "daemon/pipeline/restorer.h"
 #include "daemon/pipeline/scoring_snapshot.h"
 #include "daemon/store/state_store.h"
 
@@ -85,11 +87,18 @@ class Pipeline final : public kafka::RebalanceListener {
                         std::map<kafka::TopicPartition, int64_t>& broker_commits);
   void OnWriteFailure(int32_t partition, const Error& error);
   bool RetryPending(int32_t partition) const;  // paused, waiting for its retry
-  // Decides active/stale for the partitions of `tps` from the broker's
-  // committed offsets; kChecking when the broker cannot be asked now.
-  // `resume`: resume the partitions found active (not during assignment,
-  // where the start positions say it).
+  // Decides, for the partitions of `tps` still kChecking, active or
+  // restoring from the changelog's watermarks and the local checkpoint;
+  // they stay kChecking when the broker cannot be asked now. `resume`:
+  // resume the partitions found active (not during assignment, where the
+  // start positions say it).
   void CheckOwnership(const std::vector<kafka::TopicPartition>& tps, bool resume);
+  void Activate(int32_t partition, bool resume);
+  void OnRestoreFinished(const RestoreResult& result);
+  // Waits (bounded) until the partitions' changelog entries are published,
+  // so the next owner need not reprocess them; then closes their changelog.
+  void HandOver(const std::set<int32_t>& partitions);
+  void SweepAgedOut();
   std::vector<kafka::TopicPartition> TopicPartitionsOf(int32_t partition) const;
   void Housekeeping();  // resumes, backpressure, lag, readiness, stats
   // Where the account lives among served partitions (see ReadAccount).
@@ -102,6 +111,8 @@ class Pipeline final : public kafka::RebalanceListener {
   std::unique_ptr<PartitionTable> table_;
   std::atomic<int32_t> partition_count_{0};
   std::unique_ptr<BatchProcessor> processor_;  // poll thread only
+  std::unique_ptr<Restorer> restorer_;
+  std::map<int32_t, uint64_t> restore_job_;  // poll thread only: restoring partition -> its job
   std::thread thread_;
   std::atomic<bool> stop_{false};
 
@@ -117,6 +128,7 @@ class Pipeline final : public kafka::RebalanceListener {
   std::chrono::steady_clock::time_point next_housekeeping_{};
   std::chrono::steady_clock::time_point next_stats_{};
   std::chrono::steady_clock::time_point next_ownership_check_{};
+  std::chrono::steady_clock::time_point next_sweep_{};
 
   std::atomic<uint64_t> label_seq_{0};
   mutable std::mutex ready_mu_;

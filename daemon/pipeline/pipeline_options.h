@@ -8,6 +8,7 @@
 
 #include "daemon/codec/event_decoder.h"
 #include "daemon/kafka/partitioner.h"
+#include "scoring/time.h"
 
 namespace riskd::pipeline {
 
@@ -39,6 +40,17 @@ struct PipelineOptions {
   size_t max_dead_letter_value_bytes = 900'000;
   // Input decoding limits (SPEC section 2).
   codec::DecodeOptions decode;
+  // The changelog of partition state (kafka.changelog_topic, resolved):
+  // every batch's account changes and input offsets go to the outbox for it.
+  // "": no changelog (unit tests).
+  std::string changelog_topic;
+  // Accounts idle longer than this are deleted by the periodic sweep, with a
+  // changelog tombstone (the longest window, as the store's age filter).
+  scoring::DurationMicros max_idle = 90 * scoring::kDay;
+  // How often each partition is swept for aged-out accounts.
+  std::chrono::milliseconds sweep_every{10 * 60 * 1000};
+  // Changelog records per restore write (WAL off).
+  size_t restore_batch = 5'000;
 };
 
 }  // namespace riskd::pipeline

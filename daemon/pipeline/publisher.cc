@@ -47,6 +47,10 @@ void Publisher::Notify(int64_t entries) {
   wake_.notify_one();
 }
 
+void Publisher::Dropped(int64_t entries) {
+  if (entries > 0) unpublished_.fetch_sub(entries);
+}
+
 void Publisher::Stop() {
   if (!thread_.joinable()) return;
   stopping_ = true;
@@ -54,60 +58,118 @@ void Publisher::Stop() {
   thread_.join();
 }
 
-void Publisher::OnDelivery(uint64_t token, std::string_view error) {
+void Publisher::OpenChangelog(int32_t partition) {
+  {
+    std::lock_guard lock(gate_mu_);
+    changelog_open_.insert(partition);
+  }
+  {
+    std::lock_guard lock(wake_mu_);
+    woken_ = true;
+  }
+  wake_.notify_one();
+}
+
+void Publisher::CloseChangelog(int32_t partition) {
+  std::lock_guard lock(gate_mu_);
+  changelog_open_.erase(partition);
+}
+
+bool Publisher::ChangelogOpen(int32_t p) const {
+  std::lock_guard lock(gate_mu_);
+  return changelog_open_.count(p) != 0;
+}
+
+void Publisher::OnDelivery(uint64_t token, std::string_view error) { OnDeliveryAt(token, error, -1); }
+
+void Publisher::OnDeliveryAt(uint64_t token, std::string_view error, int64_t offset) {
   auto it = in_flight_.find(token);
-  const bool is_update = it != in_flight_.end() && it->second;
+  const Kind kind = it != in_flight_.end() ? it->second : Kind::kOther;
   if (it != in_flight_.end()) in_flight_.erase(it);
   const int32_t p = TokenPartition(token);
+  const uint64_t seq = TokenSeq(token);
+  if (kind != Kind::kChangelog) plain_in_flight_[p].erase(seq);
   if (!error.empty()) {
     // Produce it again on the next pass (a repeat is allowed, a gap is not).
     metrics_.ProduceError();
     log::Warn("publisher", "delivery failed; will retry", {{"error", error}});
-    auto& c = cursor_[p];
-    c = std::min(c, TokenSeq(token) - 1);
+    auto& c = kind == Kind::kChangelog ? changelog_cursor_[p] : cursor_[p];
+    c = std::min(c, seq - 1);
     return;
   }
-  if (is_update) metrics_.UpdatePublished();
-  delivered_[p].push_back(TokenSeq(token));
+  if (kind == Kind::kUpdate) metrics_.UpdatePublished();
+  if (kind == Kind::kChangelog && offset >= 0) {
+    auto& cp = checkpoint_[p];
+    cp = std::max(cp, offset + 1);
+  }
+  delivered_[p].push_back(seq);
   unpublished_.fetch_sub(1);
+}
+
+bool Publisher::PlainDeliveredBefore(int32_t p, uint64_t seq) const {
+  auto c = cursor_.find(p);
+  if (c == cursor_.end() || c->second < seq) return false;  // not all scanned (produced) yet
+  auto f = plain_in_flight_.find(p);
+  return f == plain_in_flight_.end() || f->second.empty() || *f->second.begin() > seq;
+}
+
+bool Publisher::ProduceOne(int32_t p, const store::OutboxItem& item, Kind kind, bool* produced) {
+  const uint64_t token = Token(p, item.seq);
+  const auto& e = item.entry;
+  auto s = producer_->Produce(e.topic, e.key, e.value, e.headers, token, e.partition, e.tombstone);
+  if (!s && s.error().code == "too_large") {
+    // It can never be sent: blocking the outbox behind it would stop
+    // every later update. Counted, logged, dropped.
+    metrics_.ProduceError();
+    log::Error("publisher", "outbox entry larger than message.max.bytes dropped",
+               {{"topic", e.topic}, {"key", e.key}, {"bytes", std::to_string(e.value.size())}});
+    delivered_[p].push_back(item.seq);
+    unpublished_.fetch_sub(1);
+    return true;
+  }
+  if (!s) {
+    if (s.error().code != "queue_full") log::Warn("publisher", "produce failed", {{"error", s.error().message}});
+    return false;  // retry from here on the next pass
+  }
+  in_flight_[token] = kind;
+  if (kind != Kind::kChangelog) plain_in_flight_[p].insert(item.seq);
+  *produced = true;
+  return true;
 }
 
 bool Publisher::ProduceSome() {
   bool produced = false;
+  const bool has_changelog = !options_.changelog_topic.empty();
   for (int32_t p : store_.Partitions()) {
+    // Pass 1: RiskUpdates and dead letters, in outbox order.
     if (in_flight_.size() >= options_.max_in_flight) break;
-    const size_t room = std::min(options_.read_batch, options_.max_in_flight - in_flight_.size());
+    size_t room = std::min(options_.read_batch, options_.max_in_flight - in_flight_.size());
     auto items = store_.ReadOutbox(p, cursor_[p], room);
     if (!items) {
       log::Warn("publisher", "cannot read outbox", {{"error", items.error().message}});
       continue;
     }
     for (const auto& item : *items) {
-      const uint64_t token = Token(p, item.seq);
-      if (in_flight_.count(token)) {  // still waiting for its report
-        cursor_[p] = item.seq;
-        continue;
+      const bool changelog = has_changelog && item.entry.topic == options_.changelog_topic;
+      if (!changelog && !in_flight_.count(Token(p, item.seq))) {
+        const Kind kind = item.entry.topic == options_.decisions_topic ? Kind::kUpdate : Kind::kOther;
+        if (!ProduceOne(p, item, kind, &produced)) break;
       }
-      const auto& e = item.entry;
-      auto s = producer_->Produce(e.topic, e.key, e.value, e.headers, token);
-      if (!s && s.error().code == "too_large") {
-        // It can never be sent: blocking the outbox behind it would stop
-        // every later update. Counted, logged, dropped.
-        metrics_.ProduceError();
-        log::Error("publisher", "outbox entry larger than message.max.bytes dropped",
-                   {{"topic", e.topic}, {"key", e.key}, {"bytes", std::to_string(e.value.size())}});
-        delivered_[p].push_back(item.seq);
-        unpublished_.fetch_sub(1);
-        cursor_[p] = item.seq;
-        continue;
-      }
-      if (!s) {
-        if (s.error().code != "queue_full") log::Warn("publisher", "produce failed", {{"error", s.error().message}});
-        break;  // retry from here on the next pass
-      }
-      in_flight_[token] = e.topic == options_.decisions_topic;
       cursor_[p] = item.seq;
-      produced = true;
+    }
+    // Pass 2: changelog records, behind every earlier update of the
+    // partition, and only while the partition's changelog is open.
+    if (!has_changelog || !ChangelogOpen(p) || in_flight_.size() >= options_.max_in_flight) continue;
+    room = std::min(options_.read_batch, options_.max_in_flight - in_flight_.size());
+    items = store_.ReadOutbox(p, changelog_cursor_[p], room);
+    if (!items) continue;
+    for (const auto& item : *items) {
+      const bool changelog = item.entry.topic == options_.changelog_topic;
+      if (changelog && !in_flight_.count(Token(p, item.seq))) {
+        if (!PlainDeliveredBefore(p, item.seq)) break;
+        if (!ProduceOne(p, item, Kind::kChangelog, &produced)) break;
+      }
+      changelog_cursor_[p] = item.seq;
     }
   }
   return produced;
@@ -115,8 +177,16 @@ bool Publisher::ProduceSome() {
 
 void Publisher::DeleteDelivered() {
   for (auto& [p, seqs] : delivered_) {
-    if (seqs.empty()) continue;
-    auto s = store_.DeleteOutbox(p, seqs);
+    std::optional<int64_t> checkpoint;
+    auto cp = checkpoint_.find(p);
+    if (cp != checkpoint_.end()) {
+      // Only while this instance owns the partition: a late report after it
+      // moved away must not claim records a restore did not read.
+      if (ChangelogOpen(p)) checkpoint = cp->second;
+      checkpoint_.erase(cp);
+    }
+    if (seqs.empty() && !checkpoint) continue;
+    auto s = store_.DeleteOutbox(p, seqs, checkpoint);
     // A failed delete only means a repeat after the next restart.
     if (!s) log::Warn("publisher", "cannot delete published outbox entries", {{"error", s.error().message}});
     seqs.clear();
@@ -135,7 +205,13 @@ void Publisher::Run() {
     }
   }
   // Shutdown: publish what is committed, wait for reports (bounded).
-  ProduceSome();
+  // Changelog records wait behind their batch's updates: a few passes.
+  for (int i = 0; i < 20 && unpublished_.load() > 0; ++i) {
+    ProduceSome();
+    producer_->Poll(50);
+    DeleteDelivered();
+    if (in_flight_.empty() && i > 2) break;
+  }
   producer_->Flush();
   DeleteDelivered();
   if (unpublished_.load() > 0) {

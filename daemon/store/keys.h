@@ -5,7 +5,8 @@
 //   'a' + account_id          -> 8-byte LE last event time + AccountState bytes
 //   'o' + topic               -> 8-byte BE next offset of topic's partition N
 //   'x' + 8-byte BE sequence  -> an OutboxEntry (RiskUpdates, dead letters)
-//   'm' + name                -> per-partition metadata (owner, generation)
+//   'm' + name                -> per-partition metadata ("changelog_next": the
+//                                changelog checkpoint, 8-byte BE)
 //
 // Column family `audit`: 8-byte BE time + 8-byte BE sequence -> AuditEntry.
 // Column family `meta`: name -> value (store format version, …).
@@ -23,6 +24,8 @@ inline constexpr char kAccount = 'a';
 inline constexpr char kOffset = 'o';
 inline constexpr char kOutbox = 'x';
 inline constexpr char kPartitionMeta = 'm';
+
+inline constexpr const char* kChangelogCheckpoint = "changelog_next";
 
 inline std::string PartitionCf(int32_t partition) { return "p" + std::to_string(partition); }
 

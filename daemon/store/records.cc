@@ -9,7 +9,9 @@ namespace riskd::store {
 namespace {
 
 // Bumped when an encoding changes incompatibly; readers refuse others.
-constexpr char kOutboxVersion = 1;
+// Outbox version 1 had no partition and no tombstone flag; it is still read.
+constexpr char kOutboxVersion1 = 1;
+constexpr char kOutboxVersion = 2;
 constexpr char kAuditVersion = 1;
 
 void AppendJsonString(std::string* out, std::string_view s) {
@@ -65,11 +67,14 @@ std::string EncodeOutbox(const OutboxEntry& entry) {
     PutLengthPrefixed(&out, name);
     PutLengthPrefixed(&out, value);
   }
+  PutFixed64LE(&out, static_cast<uint64_t>(static_cast<int64_t>(entry.partition)));
+  out.push_back(entry.tombstone ? 1 : 0);
   return out;
 }
 
 std::optional<OutboxEntry> DecodeOutbox(std::string_view in) {
-  if (in.empty() || in[0] != kOutboxVersion) return std::nullopt;
+  if (in.empty() || (in[0] != kOutboxVersion && in[0] != kOutboxVersion1)) return std::nullopt;
+  const char version = in[0];
   in.remove_prefix(1);
   OutboxEntry e;
   std::string count;
@@ -82,6 +87,12 @@ std::optional<OutboxEntry> DecodeOutbox(std::string_view in) {
     Header h;
     if (!GetLengthPrefixed(&in, &h.first) || !GetLengthPrefixed(&in, &h.second)) return std::nullopt;
     e.headers.push_back(std::move(h));
+  }
+  if (version == kOutboxVersion) {
+    if (in.size() != 9 || (in[8] != 0 && in[8] != 1)) return std::nullopt;
+    e.partition = static_cast<int32_t>(static_cast<int64_t>(DecodeFixed64LE(in)));
+    e.tombstone = in[8] == 1;
+    in.remove_prefix(9);
   }
   if (!in.empty()) return std::nullopt;
   return e;

@@ -27,13 +27,20 @@ std::optional<int64_t> DecodeLastEventMicros(std::string_view value);
 
 using Header = std::pair<std::string, std::string>;
 
-// One message waiting to be published: a RiskUpdate or a dead letter. Kept in
-// the same WriteBatch as the state change that produced it.
+// One message waiting to be published: a RiskUpdate, a dead letter, or a
+// changelog record (an account's state, a tombstone, an offsets record).
+// Kept in the same WriteBatch as the state change that produced it.
 struct OutboxEntry {
   std::string topic;
   std::string key;
   std::string value;
   std::vector<Header> headers;
+  // The topic partition to produce to; -1: the producer's partitioner.
+  // Changelog records name theirs (partition N of the changelog = input
+  // partition N).
+  int32_t partition = -1;
+  // Produce a null value (a changelog tombstone); `value` is then empty.
+  bool tombstone = false;
 };
 
 std::string EncodeOutbox(const OutboxEntry& entry);

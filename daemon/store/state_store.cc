@@ -1,6 +1,8 @@
 #include "daemon/store/state_store.h"
 
 #include <atomic>
+#include <cstdio>
+#include <random>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
@@ -23,6 +25,7 @@ constexpr const char* kAuditCf = "audit";
 constexpr const char* kMetaCf = "meta";
 constexpr const char* kFormatVersionKey = "format_version";
 constexpr const char* kFormatVersion = "1";
+constexpr const char* kWriterIdKey = "writer_id";
 
 Error IoError(const rocksdb::Status& s, std::string_view what) {
   return Error{"io_error", std::string(what) + ": " + s.ToString()};
@@ -177,7 +180,23 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const StoreOptions& options
       return Error{"incompatible", "state format version " + version + " is not " + kFormatVersion};
     }
   }
-  return std::unique_ptr<StateStore>(new StateStore(options, std::move(impl)));
+  std::string writer_id;
+  auto w = impl->db->Get(rocksdb::ReadOptions(), impl->meta_cf, kWriterIdKey, &writer_id);
+  if (w.IsNotFound() && !options.read_only) {
+    std::random_device rd;
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%08x%08x%08x%08x", rd(), rd(), rd(), rd());
+    writer_id = buf;
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    auto p = impl->db->Put(wo, impl->meta_cf, kWriterIdKey, writer_id);
+    if (!p.ok()) return IoError(p, "write writer id");
+  } else if (!w.ok() && !w.IsNotFound()) {
+    return IoError(w, "read writer id");
+  }
+  auto store = std::unique_ptr<StateStore>(new StateStore(options, std::move(impl)));
+  store->writer_id_ = std::move(writer_id);
+  return store;
 }
 
 Status StateStore::AddPartition(int32_t partition) {
@@ -240,6 +259,10 @@ Status StateStore::Commit(const PartitionWrite& write) {
     auto s = batch.Put(slot->cf, keys::Offset(topic), v);
     if (!s.ok()) return IoError(s, "batch put");
   }
+  for (const auto& id : write.deleted_accounts) {
+    auto s = batch.Delete(slot->cf, keys::Account(id));
+    if (!s.ok()) return IoError(s, "batch delete");
+  }
   for (const auto& entry : write.outbox) {
     auto s = batch.Put(slot->cf, keys::Outbox(slot->next_seq->fetch_add(1)), EncodeOutbox(entry));
     if (!s.ok()) return IoError(s, "batch put");
@@ -264,15 +287,121 @@ Result<std::vector<OutboxItem>> StateStore::ReadOutbox(int32_t partition, uint64
   return out;
 }
 
-Status StateStore::DeleteOutbox(int32_t partition, const std::vector<uint64_t>& seqs) {
+Status StateStore::DeleteOutbox(int32_t partition, const std::vector<uint64_t>& seqs,
+                                std::optional<int64_t> changelog_checkpoint) {
   const auto* slot = impl_->Find(partition);
-  if (!slot || seqs.empty()) return OkStatus();
+  if (!slot || (seqs.empty() && !changelog_checkpoint)) return OkStatus();
   rocksdb::WriteBatch batch;
   for (uint64_t seq : seqs) {
     auto s = batch.Delete(slot->cf, keys::Outbox(seq));
     if (!s.ok()) return IoError(s, "batch delete");
   }
+  if (changelog_checkpoint) {
+    std::string v;
+    PutFixed64BE(&v, static_cast<uint64_t>(*changelog_checkpoint));
+    auto s = batch.Put(slot->cf, keys::PartitionMeta(keys::kChangelogCheckpoint), v);
+    if (!s.ok()) return IoError(s, "batch put");
+  }
   return impl_->Write(&batch, false);
+}
+
+Result<int64_t> StateStore::CountOutbox(int32_t partition, std::string_view topic) const {
+  const auto* slot = impl_->Find(partition);
+  int64_t n = 0;
+  if (!slot) return n;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), slot->cf));
+  const std::string prefix(1, keys::kOutbox);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    auto entry = DecodeOutbox(std::string_view(it->value().data(), it->value().size()));
+    if (entry && entry->topic == topic) ++n;
+  }
+  if (!it->status().ok()) return IoError(it->status(), "read outbox");
+  return n;
+}
+
+Result<std::optional<int64_t>> StateStore::GetChangelogCheckpoint(int32_t partition) const {
+  auto v = GetPartitionMeta(partition, keys::kChangelogCheckpoint);
+  if (!v) return v.error();
+  if (!v->has_value()) return std::optional<int64_t>();
+  if ((*v)->size() != 8) return Error{"corrupt", "changelog checkpoint is not 8 bytes"};
+  return std::optional<int64_t>(static_cast<int64_t>(DecodeFixed64BE(**v)));
+}
+
+namespace {
+
+// Deletes the outbox entries of `topic` in `cf` into `batch`.
+rocksdb::Status DropOutboxTopic(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string_view topic,
+                                rocksdb::WriteBatch* batch) {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf));
+  const std::string prefix(1, keys::kOutbox);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    auto entry = DecodeOutbox(std::string_view(it->value().data(), it->value().size()));
+    if (entry && entry->topic == topic) {
+      auto s = batch->Delete(cf, it->key());
+      if (!s.ok()) return s;
+    }
+  }
+  return it->status();
+}
+
+}  // namespace
+
+Status StateStore::BeginFullRestore(int32_t partition, std::string_view changelog_topic) {
+  const auto* slot = impl_->Find(partition);
+  if (!slot) return Error{"not_found", "partition " + std::to_string(partition) + " not in store"};
+  rocksdb::WriteBatch batch;
+  const std::string a(1, keys::kAccount), a_end(1, keys::kAccount + 1);
+  const std::string o(1, keys::kOffset), o_end(1, keys::kOffset + 1);
+  auto s = batch.DeleteRange(slot->cf, a, a_end);
+  if (s.ok()) s = batch.DeleteRange(slot->cf, o, o_end);
+  if (s.ok()) s = batch.Delete(slot->cf, keys::PartitionMeta(keys::kChangelogCheckpoint));
+  if (s.ok()) s = DropOutboxTopic(impl_->db.get(), slot->cf, changelog_topic, &batch);
+  if (!s.ok()) return IoError(s, "begin restore");
+  return impl_->Write(&batch, /*force_sync=*/true);
+}
+
+Status StateStore::ApplyRestoreBatch(int32_t partition, const std::vector<RestoreOp>& ops) {
+  const auto* slot = impl_->Find(partition);
+  if (!slot) return Error{"not_found", "partition " + std::to_string(partition) + " not in store"};
+  rocksdb::WriteBatch batch;
+  for (const auto& op : ops) {
+    auto s = op.value ? batch.Put(slot->cf, keys::Account(op.account_id), *op.value)
+                      : batch.Delete(slot->cf, keys::Account(op.account_id));
+    if (!s.ok()) return IoError(s, "batch put");
+  }
+  rocksdb::WriteOptions wo;
+  wo.disableWAL = true;  // made durable by FinishRestore's flush
+  auto s = impl_->writer->Write(impl_->db.get(), wo, &batch);
+  if (!s.ok()) return IoError(s, "restore write");
+  return OkStatus();
+}
+
+Status StateStore::FinishRestore(int32_t partition,
+                                 const std::optional<std::vector<std::pair<std::string, int64_t>>>& offsets,
+                                 int64_t checkpoint, std::string_view changelog_topic) {
+  const auto* slot = impl_->Find(partition);
+  if (!slot) return Error{"not_found", "partition " + std::to_string(partition) + " not in store"};
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  auto s = impl_->db->Flush(flush, slot->cf);
+  if (!s.ok()) return IoError(s, "flush restored state");
+  rocksdb::WriteBatch batch;
+  if (offsets) {
+    const std::string o(1, keys::kOffset), o_end(1, keys::kOffset + 1);
+    s = batch.DeleteRange(slot->cf, o, o_end);
+    for (const auto& [topic, offset] : *offsets) {
+      if (!s.ok()) break;
+      std::string v;
+      PutFixed64BE(&v, static_cast<uint64_t>(offset));
+      s = batch.Put(slot->cf, keys::Offset(topic), v);
+    }
+  }
+  std::string cp;
+  PutFixed64BE(&cp, static_cast<uint64_t>(checkpoint));
+  if (s.ok()) s = batch.Put(slot->cf, keys::PartitionMeta(keys::kChangelogCheckpoint), cp);
+  if (s.ok()) s = DropOutboxTopic(impl_->db.get(), slot->cf, changelog_topic, &batch);
+  if (!s.ok()) return IoError(s, "finish restore");
+  return impl_->Write(&batch, /*force_sync=*/true);
 }
 
 Status StateStore::PutPartitionMeta(int32_t partition, std::string_view name, std::string_view value) {

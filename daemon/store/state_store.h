@@ -38,6 +38,7 @@ struct PartitionWrite {
   std::vector<std::pair<std::string, AccountRecord>> accounts;  // account id -> new state
   std::vector<std::pair<std::string, int64_t>> next_offsets;    // input topic -> next offset
   std::vector<OutboxEntry> outbox;                              // to publish after commit
+  std::vector<std::string> deleted_accounts;                    // aged out (tombstones in `outbox`)
   // fsync this write even when StoreOptions::sync is off (analyst labels:
   // the API promises they are durable before it answers).
   bool sync = false;
@@ -47,6 +48,12 @@ struct OutboxItem {
   int32_t partition = 0;
   uint64_t seq = 0;
   OutboxEntry entry;
+};
+
+// One changelog record applied by a restore, in changelog order.
+struct RestoreOp {
+  std::string account_id;
+  std::optional<std::string> value;  // EncodeAccount bytes; nullopt: delete (tombstone)
 };
 
 struct StoreStats {
@@ -78,7 +85,34 @@ class StateStore {
   // Up to `max` outbox entries of `partition` with seq > `after_seq`, in order.
   Result<std::vector<OutboxItem>> ReadOutbox(int32_t partition, uint64_t after_seq, size_t max) const;
   // Removes published entries (not synced: losing a delete only republishes).
-  Status DeleteOutbox(int32_t partition, const std::vector<uint64_t>& seqs);
+  // With `changelog_checkpoint`, records it in the same write: the changelog
+  // offset up to which this partition's local state contains every record
+  // (the delivered changelog entries being deleted are part of it).
+  Status DeleteOutbox(int32_t partition, const std::vector<uint64_t>& seqs,
+                      std::optional<int64_t> changelog_checkpoint = std::nullopt);
+  // How many outbox entries of `partition` are for `topic` (changelog
+  // records not yet delivered: local state is ahead of the changelog).
+  Result<int64_t> CountOutbox(int32_t partition, std::string_view topic) const;
+
+  // --- Changelog checkpoint and restore (issue 9; daemon/store/README.md).
+  // The next changelog offset of `partition` this state has not applied;
+  // nullopt: none (never restored, never published).
+  Result<std::optional<int64_t>> GetChangelogCheckpoint(int32_t partition) const;
+  // Starts a restore from the beginning of the changelog: drops the
+  // partition's accounts, input offsets, checkpoint and undelivered
+  // changelog entries of `changelog_topic` (one synced write).
+  Status BeginFullRestore(int32_t partition, std::string_view changelog_topic);
+  // Applies changelog records in order, WAL off (a crash mid-restore loses
+  // them, but the checkpoint is only written by FinishRestore, after a
+  // flush, so the restore is redone).
+  Status ApplyRestoreBatch(int32_t partition, const std::vector<RestoreOp>& ops);
+  // Ends a restore: flushes the partition's memtable (the WAL-less writes
+  // become durable), then in one synced write sets the input offsets to
+  // `offsets` (from the last offsets record read; nullopt: keep them), the
+  // checkpoint to `checkpoint`, and drops undelivered changelog entries of
+  // `changelog_topic` (local state is the changelog's now).
+  Status FinishRestore(int32_t partition, const std::optional<std::vector<std::pair<std::string, int64_t>>>& offsets,
+                       int64_t checkpoint, std::string_view changelog_topic);
 
   Status PutPartitionMeta(int32_t partition, std::string_view name, std::string_view value);
   Result<std::optional<std::string>> GetPartitionMeta(int32_t partition, std::string_view name) const;
@@ -103,6 +137,10 @@ class StateStore {
   Status CreateBackup(const std::string& backup_dir);
 
   const StoreOptions& options() const { return options_; }
+  // A random id made when the state directory was created: changelog
+  // records carry it (header riskd-writer) so that this state can tell its
+  // own records from another instance's.
+  const std::string& writer_id() const { return writer_id_; }
 
  private:
   struct Impl;
@@ -110,6 +148,7 @@ class StateStore {
 
   StoreOptions options_;
   std::unique_ptr<Impl> impl_;
+  std::string writer_id_;
 };
 
 }  // namespace riskd::store

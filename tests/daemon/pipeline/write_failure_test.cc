@@ -39,7 +39,8 @@ double Sum(const std::string& scrape, const std::string& name) {
 TEST(WriteFailureTest, FailedWritesPauseAndRetryWithoutLosingOrDoubleCounting) {
   const fs::path dir = fs::temp_directory_path() / ("riskd-write-failure-" + std::to_string(std::random_device{}()));
   fs::create_directories(dir);
-  auto cluster = kafka::EmbeddedCluster::Start({"account-events", "account-events.dlq", "risk-decisions"}, 2);
+  auto cluster =
+      kafka::EmbeddedCluster::Start({"account-events", "account-events.dlq", "risk-decisions", "wf-state-changelog"}, 2);
   ASSERT_TRUE(cluster.ok());
   {
     std::ofstream(dir / "riskd.yaml") << "kafka:\n  properties:\n    bootstrap.servers: \"" << (*cluster)->bootstrap()

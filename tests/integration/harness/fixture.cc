@@ -10,7 +10,9 @@ void IntegrationTest::SetUp() {
   dir_ = std::filesystem::temp_directory_path() /
          ("riskd-it-" + std::string(info->name()) + "-" + std::to_string(std::random_device{}()));
   std::filesystem::create_directories(dir_);
-  auto cluster = kafka::EmbeddedCluster::Start({kInput, kDecisions, kDeadLetters}, kPartitions);
+  // The mock cluster has no CreateTopics: the changelog of the default
+  // group is made here, co-partitioned with the input.
+  auto cluster = kafka::EmbeddedCluster::Start({kInput, kDecisions, kDeadLetters, kChangelog}, kPartitions);
   ASSERT_TRUE(cluster.ok()) << cluster.error().message;
   cluster_ = std::move(*cluster);
 }

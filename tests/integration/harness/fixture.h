@@ -26,6 +26,7 @@ class IntegrationTest : public ::testing::Test {
   const std::string kInput = "account-events";
   const std::string kDecisions = "risk-decisions";
   const std::string kDeadLetters = "account-events.dlq";
+  const std::string kChangelog = "riskd-state-changelog";  // group "riskd"'s default
 
   void SetUp() override;
   void TearDown() override;
