@@ -42,8 +42,17 @@ std::vector<int32_t> PartitionTable::With(PartitionStatus status) const {
 std::vector<PartitionStatus> PartitionTable::Statuses() const {
   std::vector<PartitionStatus> out;
   out.reserve(slots_.size());
-  for (const auto& slot : slots_) out.push_back(slot->status.load());
+  for (const auto& slot : slots_) {
+    const auto status = slot->status.load();
+    out.push_back(status == PartitionStatus::kActive && slot->catching_up.load() ? PartitionStatus::kRestoring : status);
+  }
   return out;
+}
+
+bool PartitionTable::Serving(int32_t partition) const {
+  if (partition < 0 || partition >= partition_count()) return false;
+  const auto& slot = *slots_[partition];
+  return slot.status.load() == PartitionStatus::kActive && !slot.catching_up.load();
 }
 
 }  // namespace riskd::pipeline

@@ -34,6 +34,10 @@ class PartitionTable {
   struct Slot {
     std::mutex mu;  // serializes batches and labels of this partition
     std::atomic<PartitionStatus> status{PartitionStatus::kNotOwned};
+    // kActive, but behind the offsets the group's previous owner committed
+    // (it already answered from state this one is still re-deriving):
+    // processed, not served yet.
+    std::atomic<bool> catching_up{false};
   };
 
   explicit PartitionTable(int32_t partition_count);
@@ -45,7 +49,10 @@ class PartitionTable {
   void set_status(int32_t partition, PartitionStatus status);
   // Partitions whose status is `status`.
   std::vector<int32_t> With(PartitionStatus status) const;
-  // Every partition's status, index = partition.
+  // Processed and answered from here: kActive and not catching up.
+  bool Serving(int32_t partition) const;
+  // Every partition's status, index = partition; a partition catching up
+  // is reported kRestoring (not served yet).
   std::vector<PartitionStatus> Statuses() const;
 
  private:

@@ -101,6 +101,7 @@ void Pipeline::ProcessPartition(int32_t partition, const std::vector<const kafka
     next_offset_[{topic, partition}] = offset;
     broker_commits[{topic, partition}] = offset;
   }
+  if (slot->catching_up.load()) CheckCaughtUp(partition);
 }
 
 bool Pipeline::RetryPending(int32_t partition) const {
@@ -207,9 +208,49 @@ void Pipeline::CheckOwnership(const std::vector<kafka::TopicPartition>& tps, boo
 }
 
 void Pipeline::Activate(int32_t p, bool resume) {
+  // Not served until it reaches what the group's previous owner committed:
+  // that owner answered from state up to there, and an answer must not go
+  // back in time (a restored state may end earlier: changelog records still
+  // in the previous owner's outbox are re-derived from the input).
+  const auto tps = TopicPartitionsOf(p);
+  bool behind = false;
+  if (auto committed = consumer_->Committed(tps); committed) {
+    for (const auto& tp : tps) {
+      auto it = committed->find(tp);
+      if (it != committed->end() && std::max<int64_t>(next_offset_[tp], 0) < it->second) {
+        catch_up_to_[tp] = it->second;
+        behind = true;
+      }
+    }
+  } else {
+    log::Warn("pipeline", "cannot read the group's committed offsets; serving without catching up to them",
+              {{"partition", std::to_string(p)}, {"error", committed.error().message}});
+  }
+  if (auto* slot = table_->slot(p)) slot->catching_up = behind;
+  if (behind) {
+    log::Info("pipeline", "partition catching up to the previous owner's offsets before serving",
+              {{"partition", std::to_string(p)}});
+  }
   table_->set_status(p, PartitionStatus::kActive);
   deps_.publisher->OpenChangelog(p);
   if (resume && !backpressure_) consumer_->Resume(TopicPartitionsOf(p));
+}
+
+void Pipeline::CheckCaughtUp(int32_t p) {
+  auto* slot = table_->slot(p);
+  if (!slot || !slot->catching_up.load()) return;
+  for (auto it = catch_up_to_.begin(); it != catch_up_to_.end();) {
+    if (it->first.partition == p && next_offset_[it->first] >= it->second) {
+      it = catch_up_to_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (const auto& [tp, target] : catch_up_to_) {
+    if (tp.partition == p) return;
+  }
+  slot->catching_up = false;
+  log::Info("pipeline", "partition caught up; serving it", {{"partition", std::to_string(p)}});
 }
 
 void Pipeline::OnRestoreFinished(const RestoreResult& r) {
@@ -285,10 +326,12 @@ void Pipeline::OnRevoked(const std::vector<kafka::TopicPartition>& revoked, bool
     write_retry_.erase(p);
     if (restorer_) restorer_->Cancel(p);
     restore_job_.erase(p);
+    std::erase_if(catch_up_to_, [p](const auto& entry) { return entry.first.partition == p; });
     if (auto* slot = table_->slot(p)) {
       std::lock_guard lock(slot->mu);  // waits for a label in flight
       if (slot->status.load() == PartitionStatus::kActive) hand_over.insert(p);
       slot->status = PartitionStatus::kNotOwned;
+      slot->catching_up = false;
     }
   }
   // A clean revoke publishes the partitions' changelog backlog first (a
@@ -368,6 +411,9 @@ void Pipeline::Housekeeping() {
     r = {false, "restoring partition(s) " + names + " from the changelog"};
   } else if (!checking.empty()) {
     r = {false, "checking ownership of partition " + std::to_string(checking.front())};
+  } else if (!catch_up_to_.empty()) {
+    r = {false, "partition " + std::to_string(catch_up_to_.begin()->first.partition) +
+                    " catching up to the previous owner's offsets"};
   } else if (table_->With(PartitionStatus::kActive).empty()) {
     r = {false, "no partitions assigned"};
   } else if (!lag_known) {
@@ -436,8 +482,8 @@ Result<int32_t> Pipeline::ResolvePartition(std::string_view account_id, bool* fo
   const int32_t count = partition_count_.load();
   if (count == 0) return Error{"unavailable", "not consuming yet"};
   const int32_t p = kafka::PartitionForKey(options_.partitioner, account_id, count);
-  const auto status = table_->status(p);
-  if (status == PartitionStatus::kActive) {
+  const bool serving = table_->Serving(p);
+  if (serving) {
     auto record = deps_.store->GetAccount(p, account_id);
     if (!record) return record.error();
     if (record->has_value()) {
@@ -448,15 +494,15 @@ Result<int32_t> Pipeline::ResolvePartition(std::string_view account_id, bool* fo
   // Producers that partition differently (kafka.partitioner not matching):
   // the account may sit in another partition this instance serves.
   for (int32_t q : table_->With(PartitionStatus::kActive)) {
-    if (q == p) continue;
+    if (q == p || !table_->Serving(q)) continue;
     auto record = deps_.store->GetAccount(q, account_id);
     if (record && record->has_value()) {
       *found = true;
       return q;
     }
   }
-  if (status == PartitionStatus::kActive) return p;  // never seen; its partition is ours
-  return Unavailable(p, status);
+  if (serving) return p;  // never seen; its partition is ours
+  return Unavailable(p, table_->Statuses()[p]);
 }
 
 Result<std::optional<scoring::AccountState>> Pipeline::ReadAccount(std::string_view account_id) {
@@ -480,7 +526,7 @@ Result<scoring::EpochMicros> Pipeline::ApplyLabel(std::string_view account_id, s
   if (!p) return p.error();
   auto* slot = table_->slot(*p);
   std::lock_guard lock(slot->mu);
-  if (slot->status.load() != PartitionStatus::kActive) return Unavailable(*p, slot->status.load());
+  if (!table_->Serving(*p)) return Unavailable(*p, table_->Statuses()[*p]);
   const auto now = deps_.clock->NowMicros();
   // A synthetic, unique event id: labels sit in event-time order like events.
   const std::string id = "label-" + std::to_string(now) + "-" + std::to_string(label_seq_.fetch_add(1));

@@ -94,6 +94,8 @@ class Pipeline final : public kafka::RebalanceListener {
   // start positions say it).
   void CheckOwnership(const std::vector<kafka::TopicPartition>& tps, bool resume);
   void Activate(int32_t partition, bool resume);
+  // Serves a catching-up partition once its offsets reached their targets.
+  void CheckCaughtUp(int32_t partition);
   void OnRestoreFinished(const RestoreResult& result);
   // Waits (bounded) until the partitions' changelog entries are published,
   // so the next owner need not reprocess them; then closes their changelog.
@@ -113,6 +115,9 @@ class Pipeline final : public kafka::RebalanceListener {
   std::unique_ptr<BatchProcessor> processor_;  // poll thread only
   std::unique_ptr<Restorer> restorer_;
   std::map<int32_t, uint64_t> restore_job_;  // poll thread only: restoring partition -> its job
+  // Poll thread only: offsets a partition must reach before it is served
+  // (the group's committed offsets when it became active here).
+  std::map<kafka::TopicPartition, int64_t> catch_up_to_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
 

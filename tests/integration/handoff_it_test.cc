@@ -1,0 +1,238 @@
+// State handoff between instances through the changelog (issue 9): a
+// partition's state restored from the changelog into an empty state
+// directory is exactly the original; an instance killed mid-stream hands
+// its partitions to another, which restores them, never answers from state
+// that is behind (503 until it has caught up), and ends bit-identical to an
+// uninterrupted run.
+#include <cstring>
+#include <ctime>
+#include <functional>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "daemon/config/tokens.h"
+#include "daemon/kafka/partitioner.h"
+#include "riskd/v1/risk.pb.h"
+#include "tests/integration/harness/fixture.h"
+
+namespace riskd::it {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr const char* kToken = "handoff-support-token";
+
+class HandoffTest : public IntegrationTest {
+ protected:
+  static RiskdConfig Config() {
+    RiskdConfig config;
+    config.decisions_format = "protobuf";  // compact: the mock keeps 5 MiB per partition
+    config.kafka_properties["session.timeout.ms"] = "3000";
+    config.extra_yaml = std::string("auth:\n  tokens:\n    - { name: support, role: support, sha256: \"") +
+                        config::Sha256Hex(kToken) + "\" }\n";
+    return config;
+  }
+
+  static std::string Rfc3339(scoring::EpochMicros t) {
+    const std::time_t secs = t / scoring::kSecond;
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+  }
+
+  // "score" and "level" of a risk answer, as text (bit-identical check).
+  static std::string ScoreAndLevel(const std::string& body) {
+    auto field = [&](const std::string& name) {
+      const auto at = body.find("\"" + name + "\":");
+      if (at == std::string::npos) return std::string("?");
+      const auto start = at + name.size() + 3;
+      return body.substr(start, body.find_first_of(",}", start) - start);
+    };
+    return field("score") + "/" + field("level");
+  }
+
+  static HttpResponse Risk(int port, const std::string& account, scoring::EpochMicros as_of) {
+    return HttpRequest(port, "GET", "/v1/accounts/" + account + "/risk?asOf=" + Rfc3339(as_of), "",
+                       {{"Authorization", std::string("Bearer ") + kToken}});
+  }
+
+  static void Produce(TestProducer& producer, const std::vector<v1::AccountEvent>& events, const std::string& topic) {
+    for (const auto& e : events) producer.Produce(topic, e.account_id(), ProtoValue(e));
+  }
+
+  static double MetricSum(const std::string& scrape, const std::string& name) {
+    double sum = 0;
+    size_t at = 0;
+    while ((at = scrape.find(name, at)) != std::string::npos) {
+      const bool line_start = at == 0 || scrape[at - 1] == '\n';
+      const auto eol = scrape.find('\n', at);
+      const std::string line = scrape.substr(at, eol - at);
+      at = eol;
+      const char next = line.size() > name.size() ? line[name.size()] : ' ';
+      if (!line_start || (next != '{' && next != ' ')) continue;
+      sum += std::atof(line.substr(line.rfind(' ') + 1).c_str());
+    }
+    return sum;
+  }
+
+  static int Count(const std::string& text, const std::string& what) {
+    int n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  }
+
+  static bool WaitFor(const std::function<bool()>& done, std::chrono::seconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(100ms);
+    }
+    return true;
+  }
+};
+
+TEST_F(HandoffTest, RestoreIntoAnEmptyStateDirectoryReproducesTheOriginalExactly) {
+  const double scale = TestScale();
+  const auto stream = RandomStream(/*seed=*/11, std::max(1'000, static_cast<int>(6'000 * scale)),
+                                   std::max(200, static_cast<int>(800 * scale)), BaseTime());
+  auto a = NewRiskd("a", Config());
+  a->Start();
+  TestProducer producer(bootstrap(), {{"compression.type", "zstd"}});
+  Produce(producer, stream, kInput);
+  ASSERT_EQ(producer.Flush(), 0);
+  ASSERT_TRUE(WaitCaughtUp(bootstrap(), "riskd", kInput, 180s)) << a->Stderr();
+  ASSERT_EQ(a->Terminate(), 0) << a->Stderr();  // a clean leave publishes the changelog backlog
+
+  // A second instance with an empty state directory takes over.
+  auto b = NewRiskd("b", Config());
+  b->Start();
+  ASSERT_TRUE(WaitFor([&] { return Count(b->Stderr(), "partition restored") >= kPartitions; }, 180s)) << b->Stderr();
+  ASSERT_TRUE(WaitReady(b->http_port(), 60s)) << b->Stderr();
+  // Everything came from the changelog: no input event was applied again.
+  const auto scrape = HttpRequest(b->metrics_port(), "GET", "/metrics");
+  EXPECT_EQ(MetricSum(scrape.body, "riskd_events_total"), 0) << scrape.body;
+  EXPECT_EQ(MetricSum(scrape.body, "riskd_event_duplicates_total"), 0);
+  ASSERT_EQ(b->Terminate(), 0) << b->Stderr();
+
+  const auto original = ReadStateDir(a->state_dir().string());
+  const auto restored = ReadStateDir(b->state_dir().string());
+  ASSERT_GT(original.accounts.size(), 100u);
+  EXPECT_EQ(restored.accounts.size(), original.accounts.size());
+  int differ = 0;
+  for (const auto& [account, state] : original.accounts) {
+    auto it = restored.accounts.find(account);
+    if (it == restored.accounts.end() || !(it->second == state) ||
+        restored.partition_of.at(account) != original.partition_of.at(account)) {
+      ++differ;
+    }
+  }
+  EXPECT_EQ(differ, 0) << "accounts whose restored state differs from the original";
+  EXPECT_EQ(restored.offsets, original.offsets) << "input offsets come from the last offsets record";
+}
+
+TEST_F(HandoffTest, KilledInstancesPartitionsAreRestoredElsewhereNeverServedBehindAndEndBitIdentical) {
+  const double scale = TestScale();
+  const int accounts = std::max(200, static_cast<int>(600 * scale));
+  const auto first = RandomStream(/*seed=*/21, std::max(1'500, static_cast<int>(8'000 * scale)), accounts, BaseTime());
+  const auto second =
+      RandomStream(/*seed=*/22, std::max(1'000, static_cast<int>(6'000 * scale)), accounts, BaseTime() + scoring::kDay);
+  const scoring::EpochMicros as_of = BaseTime() + 3 * scoring::kDay;
+
+  auto a = NewRiskd("a", Config());
+  auto b = NewRiskd("b", Config());
+  a->Start();
+  b->Start();
+  // Both own partitions before the stream starts.
+  ASSERT_TRUE(WaitFor([&] { return a->Stderr().find("partitions assigned") != std::string::npos &&
+                                   b->Stderr().find("partitions assigned") != std::string::npos; },
+                      60s));
+  std::this_thread::sleep_for(3s);  // let the cooperative rebalance settle
+
+  TestProducer producer(bootstrap(), {{"compression.type", "zstd"}});
+  Produce(producer, first, kInput);
+  ASSERT_EQ(producer.Flush(), 0);
+  ASSERT_TRUE(WaitCaughtUp(bootstrap(), "riskd", kInput, 180s)) << a->Stderr() << b->Stderr();
+
+  // What A answers for the accounts it serves, just before it dies.
+  std::set<std::string> all_accounts;
+  for (const auto& e : first) all_accounts.insert(e.account_id());
+  std::map<std::string, std::string> answered_by_a;
+  for (const auto& account : all_accounts) {
+    auto r = Risk(a->http_port(), account, as_of);
+    if (r.status == 200) answered_by_a[account] = ScoreAndLevel(r.body);
+    if (answered_by_a.size() >= 60) break;
+  }
+  ASSERT_GE(answered_by_a.size(), 10u) << "A serves none of the accounts";
+  a->Kill();
+
+  // B takes A's partitions over. Until it has restored and caught up it
+  // answers 503; once it answers, it answers what A answered.
+  int unavailable = 0, wrong = 0;
+  std::set<std::string> answered_by_b;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        for (const auto& [account, expected] : answered_by_a) {
+          if (answered_by_b.count(account)) continue;
+          auto r = Risk(b->http_port(), account, as_of);
+          if (r.status == 503) {
+            ++unavailable;
+          } else if (r.status == 200) {
+            answered_by_b.insert(account);
+            if (ScoreAndLevel(r.body) != expected) {
+              ++wrong;
+              ADD_FAILURE() << account << ": B answered " << ScoreAndLevel(r.body) << ", A had answered " << expected;
+            }
+          } else {
+            ADD_FAILURE() << account << ": status " << r.status << " " << r.body;
+          }
+        }
+        return answered_by_b.size() == answered_by_a.size();
+      },
+      180s))
+      << b->Stderr();
+  EXPECT_EQ(wrong, 0);
+  EXPECT_GT(unavailable, 0) << "B answered for A's partitions before restoring them";
+  EXPECT_GE(Count(b->Stderr(), "partition restored"), 1) << b->Stderr();
+
+  // The rest of the stream goes to B alone.
+  Produce(producer, second, kInput);
+  ASSERT_EQ(producer.Flush(), 0);
+  ASSERT_TRUE(WaitCaughtUp(bootstrap(), "riskd", kInput, 180s)) << b->Stderr();
+  ASSERT_EQ(b->Terminate(), 0) << b->Stderr();
+
+  TopicReader input(bootstrap(), kInput);
+  ASSERT_TRUE(input.ReadUntil([&](const auto& m) { return m.size() >= first.size() + second.size(); }, 60s));
+  const auto reference = ComputeReference(input.messages(), DefaultEngine(), WallNow());
+  const auto stored = ReadStateDir(b->state_dir().string());
+  ASSERT_EQ(stored.accounts.size(), reference.accounts.size());
+  int mismatched = 0;
+  for (const auto& [account, expected] : reference.accounts) {
+    auto it = stored.accounts.find(account);
+    ASSERT_NE(it, stored.accounts.end()) << account;
+    const auto want = DefaultEngine().Risk(expected, as_of);
+    const auto got = DefaultEngine().Risk(it->second, as_of);
+    if (std::memcmp(&want.score, &got.score, sizeof(double)) != 0 || want.level != got.level ||
+        !(it->second == expected)) {
+      ++mismatched;
+    }
+  }
+  EXPECT_EQ(mismatched, 0) << "accounts whose state or score differs from an uninterrupted run";
+
+  // No RiskUpdate lost: every one an uninterrupted run publishes is there.
+  TopicReader decisions(bootstrap(), kDecisions);
+  decisions.ReadUntil([](const auto&) { return false; }, 5s);
+  std::set<std::pair<std::string, std::string>> published;
+  for (const auto& m : decisions.messages()) {
+    v1::RiskUpdate u;
+    if (u.ParseFromString(m.value)) published.emplace(u.account_id(), u.trigger_event_id());
+  }
+  int missing = 0;
+  for (const auto& u : reference.updates) missing += published.count(u) == 0;
+  EXPECT_EQ(missing, 0) << "of " << reference.updates.size() << " expected RiskUpdates";
+}
+
+}  // namespace
+}  // namespace riskd::it
