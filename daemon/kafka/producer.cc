@@ -69,6 +69,10 @@ Result<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions& option
     rd_kafka_topic_t* rkt = rd_kafka_topic_new(p->rk_, topic.c_str(), tconf);  // takes tconf
     if (!rkt) return Error{"kafka", "topic handle " + topic + ": " + rd_kafka_err2str(rd_kafka_last_error())};
     p->topics_.emplace(topic, rkt);
+    // Learn its leaders now rather than on the first produce (the changelog
+    // is first produced when a partition's first batch is delivered).
+    const rd_kafka_metadata_t* md = nullptr;
+    if (rd_kafka_metadata(p->rk_, 0, rkt, &md, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR) rd_kafka_metadata_destroy(md);
   }
   return p;
 }

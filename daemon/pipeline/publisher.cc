@@ -194,7 +194,18 @@ void Publisher::DeleteDelivered() {
 }
 
 void Publisher::Run() {
+  auto next_stats = std::chrono::steady_clock::now();
   while (!stopping_) {
+    if (std::chrono::steady_clock::now() >= next_stats) {
+      next_stats = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+      std::string cursors;
+      for (const auto& [p, c] : cursor_) {
+        cursors += std::to_string(p) + ":" + std::to_string(c) + "/" + std::to_string(changelog_cursor_[p]) + "/" +
+                   std::to_string(plain_in_flight_[p].size()) + " ";
+      }
+      log::Debug("publisher", "state", {{"unpublished", std::to_string(unpublished_.load())},
+                                        {"in_flight", std::to_string(in_flight_.size())}, {"cursors", cursors}});
+    }
     const bool produced = ProduceSome();
     producer_->Poll(produced ? 0 : 10);
     DeleteDelivered();

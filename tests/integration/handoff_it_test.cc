@@ -166,6 +166,9 @@ TEST_F(HandoffTest, KilledInstancesPartitionsAreRestoredElsewhereNeverServedBehi
     if (answered_by_a.size() >= 60) break;
   }
   ASSERT_GE(answered_by_a.size(), 10u) << "A serves none of the accounts";
+  // Some of A's changelog is out, so B restores (and then catches up on
+  // whatever A had not published yet).
+  ASSERT_TRUE(WaitChangelogPublished(bootstrap(), kChangelog, kPartitions, 60s));
   a->Kill();
 
   // B takes A's partitions over. Until it has restored and caught up it

@@ -38,6 +38,9 @@ TEST_F(RebalanceTest, PartitionsSplitAndAnOrphanedPartitionIsRestoredFromTheChan
   ASSERT_EQ(producer.Flush(), 0);
   ASSERT_TRUE(WaitCaughtUp(bootstrap(), "riskd", kInput, std::chrono::seconds(120))) << a->Stderr() << b->Stderr();
 
+  // B's changelog is out (else A would rebuild B's partitions from the
+  // input alone, correct too but not what this test is about).
+  ASSERT_TRUE(WaitChangelogPublished(bootstrap(), kChangelog, kPartitions, std::chrono::seconds(60)));
   // B dies. A is handed B's partitions, whose state it lacks.
   b->Kill();
   std::set<int32_t> owned_b;

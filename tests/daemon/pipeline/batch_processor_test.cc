@@ -1,7 +1,9 @@
 // BatchProcessor over a real StateStore and the real scoring engine; no Kafka.
 #include "daemon/pipeline/batch_processor.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <set>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -9,6 +11,8 @@
 #include "daemon/clock/clock.h"
 #include "daemon/codec/json.h"
 #include "daemon/metrics/metrics.h"
+#include "daemon/kafka/partitioner.h"
+#include "daemon/store/changelog.h"
 #include "riskd/v1/risk.pb.h"
 
 namespace riskd::pipeline {
@@ -148,6 +152,92 @@ TEST_F(BatchProcessorTest, LabelIsAppliedDurablyWithoutCountingAsAnEvent) {
   auto state = scoring::AccountState::Parse(store_->GetAccount(0, "a").value()->state);
   ASSERT_TRUE(state.ok());
   EXPECT_EQ(scoring_.engine->Risk(*state, kNow).level, scoring::Level::kCritical);
+}
+
+
+TEST_F(BatchProcessorTest, ChangelogRecordsFollowTheUpdatesOnePerAccountThenTheOffsets) {
+  options_.changelog_topic = "riskd-state-changelog";
+  auto result = Run({Message(7, "acct-42", Event("e1", "acct-42", "2026-11-28T08:00:00Z", kEmailReset)),
+                     Message(8, "acct-7", Event("e2", "acct-7", "2026-11-28T08:10:00Z", kEmailReset)),
+                     Message(9, "acct-42", Event("e3", "acct-42", "2026-11-28T08:30:00Z", kSendCredentials))});
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  const auto& outbox = result->write.outbox;
+  // RiskUpdates first, then one changelog record per account (its final
+  // state in the batch), then the offsets record.
+  std::vector<std::string> changelog_keys;
+  bool changelog_seen = false;
+  for (const auto& e : outbox) {
+    if (e.topic == "riskd-state-changelog") {
+      changelog_seen = true;
+      EXPECT_EQ(e.partition, 0) << "changelog partition N mirrors input partition N";
+      changelog_keys.push_back(e.key);
+    } else {
+      EXPECT_FALSE(changelog_seen) << "a RiskUpdate after a changelog record of its batch";
+    }
+  }
+  ASSERT_EQ(changelog_keys.size(), 3u);
+  EXPECT_EQ(changelog_keys.back(), store::changelog::kOffsetsKey);
+  EXPECT_EQ(std::set<std::string>(changelog_keys.begin(), changelog_keys.end() - 1),
+            (std::set<std::string>{"acct-42", "acct-7"}));
+  const auto& offsets_entry = outbox.back();
+  auto offsets = store::changelog::Classify(offsets_entry.key, false, offsets_entry.value, offsets_entry.headers);
+  ASSERT_TRUE(offsets.has_value());
+  EXPECT_EQ(offsets->kind, store::changelog::Record::Kind::kOffsets);
+  EXPECT_EQ(offsets->offsets, (store::changelog::Offsets{{"account-events", 10}}));
+  EXPECT_EQ(offsets->writer, store_->writer_id());
+  for (const auto& e : outbox) {
+    if (e.key != "acct-42" || e.topic != "riskd-state-changelog") continue;
+    auto rec = store::changelog::Classify(e.key, e.tombstone, e.value, e.headers);
+    ASSERT_TRUE(rec.has_value());
+    ASSERT_EQ(rec->kind, store::changelog::Record::Kind::kAccount);
+    const auto& written = result->write.accounts;
+    auto it = std::find_if(written.begin(), written.end(), [](const auto& a) { return a.first == "acct-42"; });
+    ASSERT_NE(it, written.end());
+    EXPECT_EQ(rec->value, store::EncodeAccount(it->second)) << "the changelog value is the stored record";
+  }
+}
+
+TEST_F(BatchProcessorTest, CountsMessagesWhoseKeyMapsToAnotherPartition) {
+  // With 4 partitions, find a key that the partitioner puts on partition 0
+  // and one it puts elsewhere; both arrive on partition 0.
+  std::string home, away;
+  for (int i = 0; home.empty() || away.empty(); ++i) {
+    const std::string key = "acct-" + std::to_string(i);
+    (kafka::PartitionForKey(options_.partitioner, key, 4) == 0 ? home : away) = key;
+  }
+  std::vector<kafka::ConsumedMessage> messages = {
+      Message(0, home, Event("m1", home, "2026-11-28T08:00:00Z", kEmailReset)),
+      Message(1, away, Event("m2", away, "2026-11-28T08:00:00Z", kEmailReset))};
+  std::vector<const kafka::ConsumedMessage*> ptrs;
+  for (const auto& m : messages) ptrs.push_back(&m);
+  BatchProcessor processor(*store_, options_);
+  auto result = processor.Process(0, ptrs, scoring_, kNow, /*partition_count=*/4);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->outcome.misrouted, 1);
+  EXPECT_EQ(result->write.accounts.size(), 2u) << "a misrouted event is still applied where it arrived";
+  metrics::Metrics metrics("test");
+  BatchProcessor::Record(result->outcome, metrics, kNow);
+  EXPECT_NE(metrics.Scrape().find("riskd_misrouted_events_total 1"), std::string::npos);
+}
+
+TEST_F(BatchProcessorTest, SweepDeletesAgedOutAccountsWithChangelogTombstones) {
+  options_.changelog_topic = "riskd-state-changelog";
+  options_.max_idle = 90 * scoring::kDay;
+  store::PartitionWrite w;
+  w.partition = 0;
+  w.accounts.push_back({"old", store::AccountRecord{kNow - 91 * scoring::kDay, "s"}});
+  w.accounts.push_back({"recent", store::AccountRecord{kNow - 89 * scoring::kDay, "s"}});
+  ASSERT_TRUE(store_->Commit(w).ok());
+  BatchProcessor processor(*store_, options_);
+  auto result = processor.Sweep(0, {"old", "recent", "never-seen"}, kNow);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->write.deleted_accounts, std::vector<std::string>{"old"});
+  ASSERT_EQ(result->write.outbox.size(), 1u);
+  EXPECT_TRUE(result->write.outbox[0].tombstone);
+  EXPECT_EQ(result->write.outbox[0].key, "old");
+  ASSERT_TRUE(store_->Commit(result->write).ok());
+  EXPECT_FALSE(store_->GetAccount(0, "old")->has_value());
+  EXPECT_TRUE(store_->GetAccount(0, "recent")->has_value());
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "daemon/store/age_filter.h"
 #include "daemon/store/backup.h"
 #include "daemon/store/batch_writer.h"
+#include "daemon/store/changelog.h"
 #include "daemon/store/keys.h"
 
 namespace riskd::store {
@@ -200,6 +201,149 @@ TEST(RecordsTest, CorruptOutboxIsRejected) {
   EXPECT_TRUE(DecodeOutbox(good).has_value());
   EXPECT_FALSE(DecodeOutbox(good.substr(0, good.size() - 1)).has_value());
   EXPECT_FALSE(DecodeOutbox("").has_value());
+}
+
+TEST(RecordsTest, OutboxCarriesPartitionAndTombstoneAndReadsVersionOne) {
+  OutboxEntry e{"riskd-state-changelog", "acct-1", "", {{"riskd-writer", "w"}}};
+  e.partition = 3;
+  e.tombstone = true;
+  auto back = DecodeOutbox(EncodeOutbox(e));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->partition, 3);
+  EXPECT_TRUE(back->tombstone);
+  EXPECT_EQ(back->headers, e.headers);
+  // An entry a version-1 riskd left in the outbox: no partition, no flag.
+  std::string v1(1, '\1');
+  for (std::string_view f : {"risk-decisions", "acct-1", "{}", "0"}) PutLengthPrefixed(&v1, f);
+  auto old = DecodeOutbox(v1);
+  ASSERT_TRUE(old.has_value());
+  EXPECT_EQ(old->partition, -1);
+  EXPECT_FALSE(old->tombstone);
+  EXPECT_EQ(old->topic, "risk-decisions");
+}
+
+TEST(ChangelogTest, OffsetsRecordsRoundTripAndBadOnesAreRefused) {
+  const changelog::Offsets offsets = {{"account-events", 42}, {"other-events", 0}};
+  EXPECT_EQ(changelog::EncodeOffsets(offsets), "account-events=42\nother-events=0\n");
+  EXPECT_EQ(changelog::DecodeOffsets(changelog::EncodeOffsets(offsets)), offsets);
+  for (std::string_view bad : {"account-events=42", "=1\n", "t=-1\n", "t=x\n", "t\n"}) {
+    EXPECT_FALSE(changelog::DecodeOffsets(bad).has_value()) << bad;
+  }
+}
+
+TEST(ChangelogTest, ClassifiesAccountsTombstonesAndOffsets) {
+  const AccountRecord record{kNow, "state"};
+  auto account = changelog::AccountEntry("cl", 2, "w1", "acct-1", record);
+  auto rec = changelog::Classify(account.key, false, account.value, account.headers);
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(rec->kind, changelog::Record::Kind::kAccount);
+  EXPECT_EQ(rec->key, "acct-1");
+  EXPECT_EQ(DecodeAccount(rec->value)->state, "state");
+  EXPECT_EQ(rec->writer, "w1");
+  EXPECT_EQ(account.partition, 2);
+
+  auto tomb = changelog::TombstoneEntry("cl", 2, "w1", "acct-1");
+  rec = changelog::Classify(tomb.key, tomb.tombstone, tomb.value, tomb.headers);
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(rec->kind, changelog::Record::Kind::kTombstone);
+
+  auto offsets = changelog::OffsetsEntry("cl", 2, "w2", {{"account-events", 9}});
+  EXPECT_EQ(offsets.key, changelog::kOffsetsKey);
+  rec = changelog::Classify(offsets.key, false, offsets.value, offsets.headers);
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(rec->kind, changelog::Record::Kind::kOffsets);
+  EXPECT_EQ(rec->offsets, (changelog::Offsets{{"account-events", 9}}));
+  EXPECT_EQ(rec->writer, "w2");
+
+  // Not riskd's: an account value shorter than its time prefix.
+  EXPECT_FALSE(changelog::Classify("acct-1", false, "short", {}).has_value());
+}
+
+TEST_F(StateStoreTest, WriterIdIsStableForTheStateDirectory) {
+  std::string id;
+  {
+    auto store = OpenStore();
+    id = store->writer_id();
+    EXPECT_EQ(id.size(), 32u);
+  }
+  EXPECT_EQ(OpenStore()->writer_id(), id);
+  EXPECT_NE(OpenStore("other")->writer_id(), id);
+}
+
+TEST_F(StateStoreTest, CheckpointIsWrittenWithTheDeletionOfDeliveredEntries) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store->AddPartition(0).ok());
+  auto w = SampleWrite(0, 5);
+  w.outbox.push_back(changelog::AccountEntry("cl", 0, store->writer_id(), "acct-1", w.accounts[0].second));
+  ASSERT_TRUE(store->Commit(w).ok());
+  EXPECT_EQ(*store->CountOutbox(0, "cl"), 1);
+  EXPECT_FALSE(store->GetChangelogCheckpoint(0)->has_value());
+  auto items = store->ReadOutbox(0, 0, 10);
+  ASSERT_EQ(items->size(), 2u);
+  ASSERT_TRUE(store->DeleteOutbox(0, {(*items)[1].seq}, 17).ok());
+  EXPECT_EQ(*store->CountOutbox(0, "cl"), 0);
+  EXPECT_EQ(store->GetChangelogCheckpoint(0)->value_or(-1), 17);
+}
+
+TEST_F(StateStoreTest, RestoreRebuildsAPartitionDurablyAndKeepsRiskUpdates) {
+  {
+    auto store = OpenStore();
+    ASSERT_TRUE(store->AddPartition(1).ok());
+    auto w = SampleWrite(1, 5);
+    w.accounts.push_back({"stale-only-here", AccountRecord{kNow, "x"}});
+    w.outbox.push_back(changelog::AccountEntry("cl", 1, store->writer_id(), "acct-1", w.accounts[0].second));
+    ASSERT_TRUE(store->Commit(w).ok());
+    ASSERT_TRUE(store->DeleteOutbox(1, {}, 3).ok());
+
+    // A full restore drops accounts, offsets, checkpoint and the
+    // undelivered changelog entries, but keeps RiskUpdates to publish.
+    ASSERT_TRUE(store->BeginFullRestore(1, "cl").ok());
+    EXPECT_FALSE(store->GetAccount(1, "acct-1")->has_value());
+    EXPECT_FALSE(store->GetNextOffset(1, "account-events")->has_value());
+    EXPECT_FALSE(store->GetChangelogCheckpoint(1)->has_value());
+    EXPECT_EQ(*store->CountOutbox(1, "cl"), 0);
+    EXPECT_EQ(*store->CountOutbox(1, "risk-decisions"), 1);
+
+    // Records apply in changelog order (a put then a tombstone of the same key).
+    ASSERT_TRUE(store->ApplyRestoreBatch(1, {{"acct-1", EncodeAccount({kNow - 5, "v1"})},
+                                             {"acct-2", EncodeAccount({kNow - 4, "v2"})},
+                                             {"acct-1", std::nullopt},
+                                             {"acct-3", EncodeAccount({kNow - 3, "v3"})}})
+                    .ok());
+    ASSERT_TRUE(store->ApplyRestoreBatch(1, {{"acct-1", EncodeAccount({kNow - 2, "v1b"})}}).ok());
+    ASSERT_TRUE(store->FinishRestore(1, changelog::Offsets{{"account-events", 77}}, 123, "cl").ok());
+  }
+  // Reopened: the WAL-less restore writes were flushed before the checkpoint.
+  auto store = OpenStore();
+  EXPECT_EQ((*store->GetAccount(1, "acct-1"))->state, "v1b");
+  EXPECT_EQ((*store->GetAccount(1, "acct-2"))->state, "v2");
+  EXPECT_EQ((*store->GetAccount(1, "acct-3"))->last_event_micros, kNow - 3);
+  EXPECT_FALSE(store->GetAccount(1, "stale-only-here")->has_value());
+  EXPECT_EQ(store->GetNextOffset(1, "account-events")->value_or(-1), 77);
+  EXPECT_EQ(store->GetChangelogCheckpoint(1)->value_or(-1), 123);
+}
+
+TEST_F(StateStoreTest, IncrementalRestoreKeepsOffsetsWhenNoOffsetsRecordWasRead) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store->AddPartition(0).ok());
+  ASSERT_TRUE(store->Commit(SampleWrite(0, 5)).ok());
+  ASSERT_TRUE(store->ApplyRestoreBatch(0, {{"acct-9", EncodeAccount({kNow, "v9"})}}).ok());
+  ASSERT_TRUE(store->FinishRestore(0, std::nullopt, 8, "cl").ok());
+  EXPECT_EQ(store->GetNextOffset(0, "account-events")->value_or(-1), 5);
+  EXPECT_TRUE(store->GetAccount(0, "acct-1")->has_value());
+  EXPECT_TRUE(store->GetAccount(0, "acct-9")->has_value());
+}
+
+TEST_F(StateStoreTest, CommitDeletesAgedOutAccounts) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store->AddPartition(0).ok());
+  ASSERT_TRUE(store->Commit(SampleWrite(0, 5)).ok());
+  PartitionWrite w;
+  w.partition = 0;
+  w.deleted_accounts.push_back("acct-1");
+  w.outbox.push_back(changelog::TombstoneEntry("cl", 0, store->writer_id(), "acct-1"));
+  ASSERT_TRUE(store->Commit(w).ok());
+  EXPECT_FALSE(store->GetAccount(0, "acct-1")->has_value());
 }
 
 }  // namespace

@@ -162,6 +162,19 @@ bool WaitCaughtUp(const std::string& bootstrap, const std::string& group, const 
   return false;
 }
 
+bool WaitChangelogPublished(const std::string& bootstrap, const std::string& changelog, int partitions,
+                            std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto hw = HighWatermarks(bootstrap, changelog);
+    int filled = 0;
+    for (const auto& [p, h] : hw) filled += h > 0;
+    if (filled >= partitions) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  return false;
+}
+
 std::string HeaderValue(const kafka::ConsumedMessage& m, const std::string& name) {
   for (const auto& [n, v] : m.headers) {
     if (n == name) return v;

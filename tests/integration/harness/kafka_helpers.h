@@ -62,6 +62,11 @@ std::map<int32_t, int64_t> GroupCommitted(const std::string& bootstrap, const st
 bool WaitCaughtUp(const std::string& bootstrap, const std::string& group, const std::string& topic,
                   std::chrono::seconds timeout);
 
+// Waits until every one of `partitions` partitions of `changelog` holds
+// records (each instance has published some of its partitions' state).
+bool WaitChangelogPublished(const std::string& bootstrap, const std::string& changelog, int partitions,
+                            std::chrono::seconds timeout);
+
 std::string HeaderValue(const kafka::ConsumedMessage& m, const std::string& name);
 
 }  // namespace riskd::it
