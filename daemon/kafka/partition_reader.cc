@@ -17,7 +17,9 @@ Result<std::unique_ptr<PartitionReader>> PartitionReader::Create(const Propertie
   r->partition_ = partition;
   r->broker_timeout_ = broker_timeout;
   ConfPtr conf(rd_kafka_conf_new());
+  // Big fetches, answered at once: a restore reads a partition end to end.
   Properties props = {{"queued.max.messages.kbytes", "65536"}, {"fetch.max.bytes", "52428800"},
+                      {"max.partition.fetch.bytes", "16777216"}, {"fetch.wait.max.ms", "10"},
                       {"log_level", "4"}};
   for (const auto& [name, value] : properties) {
     // Group settings belong to the group member, not to this reader.

@@ -54,6 +54,16 @@ void TestProducer::Produce(const std::string& topic, const std::string& key, con
   }
 }
 
+void TestProducer::ProduceTo(const std::string& topic, int32_t partition, const std::string& key,
+                             const std::string& value, const std::vector<kafka::Header>& headers) {
+  for (;;) {
+    auto s = producer_->Produce(topic, key, value, headers, next_token_++, partition);
+    if (s) return;
+    if (s.error().code != "queue_full") throw std::runtime_error(s.error().message);
+    producer_->Poll(50);
+  }
+}
+
 int TestProducer::Flush() {
   producer_->Flush();
   std::lock_guard lock(mu_);
@@ -111,6 +121,20 @@ bool TopicReader::ReadUntil(const std::function<bool(const std::vector<kafka::Co
     rd_kafka_message_destroy(m);
   }
   return true;
+}
+
+std::map<int32_t, int64_t> LowWatermarks(const std::string& bootstrap, const std::string& topic) {
+  rd_kafka_t* rk = NewConsumer(bootstrap, "riskd-test-watermarks");
+  std::map<int32_t, int64_t> out;
+  const int n = PartitionCount(rk, topic);
+  for (int p = 0; p < n; ++p) {
+    int64_t lo = 0, hi = 0;
+    if (rd_kafka_query_watermark_offsets(rk, topic.c_str(), p, &lo, &hi, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      out[p] = lo;
+    }
+  }
+  rd_kafka_destroy(rk);
+  return out;
 }
 
 std::map<int32_t, int64_t> HighWatermarks(const std::string& bootstrap, const std::string& topic) {

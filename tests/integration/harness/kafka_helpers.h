@@ -26,6 +26,9 @@ class TestProducer final : public kafka::DeliveryListener {
   explicit TestProducer(const std::string& bootstrap, kafka::Properties extra = {});
   void Produce(const std::string& topic, const std::string& key, const std::string& value,
                const std::vector<kafka::Header>& headers = {});
+  // To an explicit partition.
+  void ProduceTo(const std::string& topic, int32_t partition, const std::string& key, const std::string& value,
+                 const std::vector<kafka::Header>& headers = {});
   // Waits for every delivery; returns the number that failed since creation.
   int Flush();
   void OnDelivery(uint64_t token, std::string_view error) override;
@@ -53,6 +56,8 @@ class TopicReader {
   std::vector<kafka::ConsumedMessage> messages_;
 };
 
+// Partition -> low watermark of `topic` (> 0: the mock dropped old records).
+std::map<int32_t, int64_t> LowWatermarks(const std::string& bootstrap, const std::string& topic);
 // Partition -> high watermark of `topic`.
 std::map<int32_t, int64_t> HighWatermarks(const std::string& bootstrap, const std::string& topic);
 // Partition -> the group's committed next offset (missing: none).
