@@ -50,7 +50,9 @@ struct Context {
 };
 
 std::unique_ptr<kafka::EmbeddedCluster> StartCluster(int32_t partitions) {
-  auto cluster = kafka::EmbeddedCluster::Start({kInput, kInput + ".dlq", "risk-decisions"}, partitions);
+  // riskd-state-changelog: the default group's changelog (the mock has no CreateTopics).
+  auto cluster =
+      kafka::EmbeddedCluster::Start({kInput, kInput + ".dlq", "risk-decisions", "riskd-state-changelog"}, partitions);
   if (!cluster) throw std::runtime_error(cluster.error().message);
   return std::move(*cluster);
 }
