@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "daemon/app/telemetry.h"
 #include "daemon/app/version.h"
 #include "daemon/http/listeners.h"
 #include "daemon/http/server.h"
@@ -44,6 +45,9 @@ Status Daemon::Start() {
       // Answers only once state is open and partitions are known; /readyz
       // then tells when they are assigned and caught up.
       {"http", &Daemon::StartHttp},
+      // Periodic figures (readiness, RocksDB, Kafka statistics) once
+      // everything they read exists.
+      {"telemetry", &Daemon::StartTelemetry},
   };
   for (const auto& [name, step] : steps) {
     auto s = (this->*step)();
@@ -63,11 +67,13 @@ void Daemon::Stop() {
   if (stopped_) return;
   stopped_ = true;
   http_servers_.clear();   // no new requests; in-flight ones finish
+  if (telemetry_) telemetry_->Stop();  // reads the pipeline and the store
   if (pipeline_) pipeline_->Stop();  // batch in hand committed, group left
   if (publisher_) publisher_->Stop();  // committed outbox flushed (bounded)
   pipeline_.reset();
   producer_.reset();   // before its delivery listener, the publisher
   publisher_.reset();
+  telemetry_.reset();  // after the Kafka clients it observes
   embedded_.reset();
   store_.reset();  // RocksDB closed
   if (metrics_) log::Info("app", "riskd stopped");
@@ -100,6 +106,15 @@ Status Daemon::OpenStore() {
 Status Daemon::StartMetrics() {
   metrics_ = std::make_unique<metrics::Metrics>(kVersion);
   metrics_->SetConfigVersion(settings_.config_version);
+  // Created now so the Kafka clients report to it; its thread starts last.
+  telemetry_ = std::make_unique<Telemetry>(*store_, *metrics_, [this] { return Ready().ready; });
+  settings_.consumer.observer = telemetry_.get();
+  settings_.producer.observer = telemetry_.get();
+  return OkStatus();
+}
+
+Status Daemon::StartTelemetry() {
+  telemetry_->Start();
   return OkStatus();
 }
 

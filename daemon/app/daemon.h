@@ -42,6 +42,8 @@ class Server;
 
 namespace riskd::app {
 
+class Telemetry;
+
 struct DaemonOptions {
   std::string config_path;
   // The daemon's clock; nullptr: the system clock.
@@ -87,6 +89,7 @@ class Daemon final : public http::ApiBackend {
   Status StartProducer();
   Status StartConsumer();
   Status StartHttp();
+  Status StartTelemetry();
 
   void SetRunning(const Settings& settings);
 
@@ -97,6 +100,8 @@ class Daemon final : public http::ApiBackend {
 
   std::unique_ptr<metrics::Metrics> metrics_;
   std::unique_ptr<store::StateStore> store_;
+  // Observes the Kafka clients, so it outlives them (declared before them).
+  std::unique_ptr<Telemetry> telemetry_;
   std::unique_ptr<kafka::EmbeddedCluster> embedded_;
   std::unique_ptr<pipeline::ScoringHolder> scoring_;
   std::unique_ptr<pipeline::Publisher> publisher_;

@@ -63,11 +63,18 @@ Response Api::Handle(const Request& request) {
   Response response = Dispatch(request, &label);
   const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
   metrics_.HttpRequest(label, response.status, seconds.count());
-  if (response.status >= 500) {
-    log::Warn("http", "request failed",
-              {{"route", label}, {"method", request.method}, {"status", std::to_string(response.status)}});
-  }
+  if (response.status >= 400) LogError(label, request.method, response.status);
   return response;
+}
+
+void Api::LogError(std::string_view route, std::string_view method, int status) {
+  const std::string code = std::to_string(status);
+  std::string key(route);
+  key += ' ';
+  key += code;
+  // The method is the client's text: only its first bytes.
+  errors_log_.Warn(key, status >= 500 ? "request failed" : "request refused",
+                   {{"route", route}, {"method", method.substr(0, 16)}, {"status", code}});
 }
 
 Response Api::Dispatch(const Request& request, std::string_view* route_label) {
@@ -110,6 +117,7 @@ Response Api::Dispatch(const Request& request, std::string_view* route_label) {
 Response Api::Reject(int status, std::string_view code, std::string_view message) {
   Response response = ErrorResponse(status, code, message);
   metrics_.HttpRequest(kUnmatchedRouteLabel, status, 0);
+  if (status >= 400) LogError(kUnmatchedRouteLabel, "", status);
   return response;
 }
 

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "daemon/http/backend.h"
+#include "daemon/log/rate_limit.h"
 #include "daemon/http/message.h"
 #include "daemon/http/router.h"
 
@@ -40,9 +41,16 @@ class Api final : public Handler {
  private:
   Response Dispatch(const Request& request, std::string_view* route_label);
 
+  // Error answers (4xx: bad input; 5xx: not ready or a failure) are
+  // logged rate-limited per route and status, at most 10 lines a minute
+  // each, then a count, so a misbehaving client cannot flood the log.
+  // Never the token, the body or the target.
+  void LogError(std::string_view route, std::string_view method, int status);
+
   ApiBackend& backend_;
   metrics::Metrics& metrics_;
   ApiOptions options_;
+  log::RateLimitedLogger errors_log_{"http"};
 };
 
 }  // namespace riskd::http

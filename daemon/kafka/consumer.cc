@@ -4,6 +4,8 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "daemon/kafka/client_observer.h"
+#include "daemon/kafka/client_stats.h"
 #include "daemon/kafka/rdkafka_util.h"
 #include "daemon/log/log.h"
 
@@ -64,6 +66,13 @@ struct ConsumerCallbacks {
                         void* opaque) {
     static_cast<Consumer*>(opaque)->OnRebalance(err, parts);
   }
+  static int Statistics(rd_kafka_t* /*rk*/, char* json, size_t len, void* opaque) {
+    static_cast<Consumer*>(opaque)->options_.observer->OnStatistics("consumer", std::string(json, len));
+    return 0;  // librdkafka frees `json`
+  }
+  static void ClientError(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+    ReportClientError(rk, err, reason, static_cast<Consumer*>(opaque)->options_.observer, "consumer");
+  }
 };
 
 Consumer::Consumer(ConsumerOptions options, RebalanceListener* listener)
@@ -80,6 +89,7 @@ Result<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions& option
   // riskd's defaults first, so that kafka.properties can override them…
   Properties props = {
       {"auto.offset.reset", "earliest"},
+      {"statistics.interval.ms", options.observer ? "5000" : "0"},
       {"queued.max.messages.kbytes", "16384"},  // bounds prefetch memory per partition
       {"session.timeout.ms", "10000"},
       {"heartbeat.interval.ms", "1000"},
@@ -96,6 +106,10 @@ Result<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions& option
   rd_kafka_conf_set_opaque(conf.get(), c.get());
   rd_kafka_conf_set_rebalance_cb(conf.get(), &ConsumerCallbacks::Rebalance);
   rd_kafka_conf_set_log_cb(conf.get(), &LogCallback);
+  if (options.observer) {
+    rd_kafka_conf_set_stats_cb(conf.get(), &ConsumerCallbacks::Statistics);
+    rd_kafka_conf_set_error_cb(conf.get(), &ConsumerCallbacks::ClientError);
+  }
   char err[512];
   c->rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof err);
   if (!c->rk_) return Error{"kafka", std::string("consumer: ") + err};
@@ -152,7 +166,8 @@ std::vector<ConsumedMessage> Consumer::PollBatch() {
     if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       batch_.push_back(CopyMessage(m));
     } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-      log::Warn("kafka", "consumer error", {{"error", rd_kafka_message_errstr(m)}});
+      const std::string reason = ErrorReason(m->err);
+      errors_log_.Warn(reason, "consumer error", {{"reason", reason}, {"error", rd_kafka_message_errstr(m)}});
     }
     rd_kafka_message_destroy(m);
   }

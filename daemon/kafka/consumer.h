@@ -16,6 +16,7 @@
 
 #include "daemon/kafka/kafka_options.h"
 #include "daemon/kafka/message.h"
+#include "daemon/log/rate_limit.h"
 #include "scoring/result.h"
 
 typedef struct rd_kafka_s rd_kafka_t;
@@ -100,6 +101,9 @@ class Consumer {
   rd_kafka_t* rk_ = nullptr;
   bool closed_ = false;
   std::vector<ConsumedMessage> batch_;  // being collected by PollBatch
+  // Consumer errors repeat while a broker is away: per error, a few lines
+  // a minute and then a count.
+  log::RateLimitedLogger errors_log_{"kafka"};
 };
 
 }  // namespace riskd::kafka

@@ -11,6 +11,8 @@
 
 namespace riskd::kafka {
 
+class ClientObserver;
+
 // librdkafka properties passed through verbatim (kafka.properties). Applied
 // after riskd's own defaults, so an operator can override any of them;
 // the few riskd cannot work without are applied last (see consumer.cc).
@@ -31,6 +33,11 @@ struct ConsumerOptions {
   // Timeout of the broker calls made at startup and assignment (metadata,
   // committed offsets).
   std::chrono::milliseconds broker_timeout{10'000};
+  // Receives librdkafka's statistics and error callbacks (metrics, logs);
+  // nullptr: none (librdkafka then logs errors itself). Not owned; must
+  // outlive the consumer. Statistics come every statistics.interval.ms
+  // (riskd's default 5000; kafka.properties may change it, 0 turns them off).
+  ClientObserver* observer = nullptr;
 };
 
 struct ProducerOptions {
@@ -40,6 +47,8 @@ struct ProducerOptions {
   std::map<std::string, Properties> topic_properties;
   // How long Flush waits at shutdown for outstanding deliveries.
   std::chrono::milliseconds flush_timeout{5'000};
+  // As in ConsumerOptions.
+  ClientObserver* observer = nullptr;
 };
 
 }  // namespace riskd::kafka

@@ -4,6 +4,8 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "daemon/kafka/client_observer.h"
+#include "daemon/kafka/client_stats.h"
 #include "daemon/kafka/rdkafka_util.h"
 #include "daemon/log/log.h"
 
@@ -28,7 +30,7 @@ Producer::~Producer() {
 Result<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions& options, DeliveryListener* listener) {
   std::unique_ptr<Producer> p(new Producer(options, listener));
   ConfPtr conf(rd_kafka_conf_new());
-  Properties props = {{"linger.ms", "5"}};
+  Properties props = {{"linger.ms", "5"}, {"statistics.interval.ms", options.observer ? "5000" : "0"}};
   // Consumer-only properties in kafka.properties would make the producer
   // refuse to start; they are meant for the consumer.
   for (const auto& [name, value] : options.properties) {
@@ -50,6 +52,15 @@ Result<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions& option
   rd_kafka_conf_set_opaque(conf.get(), p.get());
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &Producer::DeliveryCallback);
   rd_kafka_conf_set_log_cb(conf.get(), &LogCallback);
+  if (options.observer) {
+    rd_kafka_conf_set_stats_cb(conf.get(), [](rd_kafka_t*, char* json, size_t len, void* opaque) {
+      static_cast<Producer*>(opaque)->options_.observer->OnStatistics("producer", std::string(json, len));
+      return 0;  // librdkafka frees `json`
+    });
+    rd_kafka_conf_set_error_cb(conf.get(), [](rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+      ReportClientError(rk, err, reason, static_cast<Producer*>(opaque)->options_.observer, "producer");
+    });
+  }
   char err[512];
   p->rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err);
   if (!p->rk_) return Error{"kafka", std::string("producer: ") + err};
@@ -105,7 +116,7 @@ Status Producer::Produce(std::string_view topic, std::string_view key, std::stri
     if (e == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) {
       return Error{"too_large", "message to " + topic_name + " exceeds message.max.bytes"};
     }
-    return Error{"kafka", std::string("produce to ") + topic_name + ": " + rd_kafka_err2str(e)};
+    return Error{ErrorReason(e), std::string("produce to ") + topic_name + ": " + rd_kafka_err2str(e)};
   }
   return OkStatus();
 }
@@ -114,9 +125,9 @@ void Producer::DeliveryCallback(rd_kafka_t* /*rk*/, const rd_kafka_message_t* m,
   auto* self = static_cast<Producer*>(opaque);
   const auto token = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(m->_private));
   if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    self->listener_->OnDeliveryAt(token, "", m->offset);
+    self->listener_->OnDeliveryReport(token, "", "", m->offset);
   } else {
-    self->listener_->OnDeliveryAt(token, rd_kafka_err2str(m->err), -1);
+    self->listener_->OnDeliveryReport(token, rd_kafka_err2str(m->err), ErrorReason(m->err), -1);
   }
 }
 

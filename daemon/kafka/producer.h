@@ -31,6 +31,12 @@ class DeliveryListener {
   // The same with the offset the broker gave the message (-1 on error);
   // what the producer calls. Listeners that need the offset override it.
   virtual void OnDeliveryAt(uint64_t token, std::string_view error, int64_t /*offset*/) { OnDelivery(token, error); }
+  // What the producer calls: `reason` is ErrorReason() of the failure
+  // (client_stats.h), empty on success. By default it forwards to OnDeliveryAt.
+  virtual void OnDeliveryReport(uint64_t token, std::string_view error, std::string_view reason, int64_t offset) {
+    (void)reason;
+    OnDeliveryAt(token, error, offset);
+  }
 };
 
 class Producer {
@@ -42,7 +48,7 @@ class Producer {
 
   // Queues a message; error "queue_full" when librdkafka's queue is full
   // (back off and Poll), "too_large" when it can never be sent (larger than
-  // message.max.bytes), "kafka" for the rest. `partition` -1: the
+  // message.max.bytes), ErrorReason() of librdkafka's error for the rest. `partition` -1: the
   // partitioner decides; `null_value`: a null value (tombstone), `value`
   // ignored.
   Status Produce(std::string_view topic, std::string_view key, std::string_view value,

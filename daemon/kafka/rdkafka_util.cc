@@ -1,5 +1,8 @@
 #include "daemon/kafka/rdkafka_util.h"
 
+#include "daemon/kafka/client_observer.h"
+#include "daemon/kafka/client_stats.h"
+
 namespace riskd::kafka {
 
 Status ApplyProperties(rd_kafka_conf_t* conf, const Properties& properties) {
@@ -13,6 +16,17 @@ Status ApplyProperties(rd_kafka_conf_t* conf, const Properties& properties) {
   }
   if (!problems.empty()) return Error{"invalid_config", problems};
   return OkStatus();
+}
+
+void ReportClientError(rd_kafka_t* rk, int err, const char* reason, ClientObserver* observer, const char* client) {
+  if (!observer) return;
+  if (err == RD_KAFKA_RESP_ERR__FATAL) {
+    char buf[512];
+    const auto underlying = rd_kafka_fatal_error(rk, buf, sizeof buf);
+    observer->OnClientError(client, ErrorReason(underlying), buf, /*fatal=*/true);
+    return;
+  }
+  observer->OnClientError(client, ErrorReason(err), reason ? reason : "", /*fatal=*/false);
 }
 
 bool HasProperty(const Properties& properties, const std::string& name) {

@@ -26,6 +26,12 @@ using TopicPartitionListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, T
 // refused ("<name>: <why>").
 Status ApplyProperties(rd_kafka_conf_t* conf, const Properties& properties);
 
+class ClientObserver;
+
+// Hands an error of librdkafka's error callback to `observer`; for a fatal
+// error, the underlying error librdkafka reports.
+void ReportClientError(rd_kafka_t* rk, int err, const char* reason, ClientObserver* observer, const char* client);
+
 // True when `properties` sets `name`.
 bool HasProperty(const Properties& properties, const std::string& name);
 

@@ -24,7 +24,13 @@ RateLimitedLogger::RateLimitedLogger(std::string component, RateLimitOptions opt
       clock_(clock ? std::move(clock) : Clock([] { return std::chrono::steady_clock::now(); })),
       next_sweep_(TimePoint::max()) {}
 
-RateLimitedLogger::~RateLimitedLogger() = default;
+RateLimitedLogger::~RateLimitedLogger() { Flush(); }
+
+void RateLimitedLogger::Tick() {
+  const TimePoint now = clock_();
+  std::lock_guard lock(mu_);
+  if (now >= next_sweep_) SweepLocked(now);
+}
 
 bool RateLimitedLogger::Write(Level level, std::string_view key, std::string_view message,
                               std::initializer_list<Field> fields) {

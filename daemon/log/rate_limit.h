@@ -9,8 +9,10 @@
 // component:
 //   {"level":"warn","component":"kafka","msg":"suppressed 41 similar lines",
 //    "key":"malformed","suppressed":"41","interval_seconds":"60"}
-// The summary goes out on the next call of any key after the window ends,
-// or on Flush(); the daemon flushes at shutdown.
+// The summary goes out on the first Write (of any key) or Tick() after the
+// window ends, or on Flush(); the destructor flushes, so a summary is not
+// lost at shutdown. Owners with a periodic task call Tick() from it so a
+// flood that stopped is summarized within a window.
 //
 // Time comes from the injected clock, so tests drive it by hand.
 // Thread-safe: one mutex, taken once per call. Meant for the bad-input and
@@ -64,6 +66,9 @@ class RateLimitedLogger {
   bool Error(std::string_view key, std::string_view message, std::initializer_list<Field> fields = {}) {
     return Write(Level::kError, key, message, fields);
   }
+
+  // Writes the summaries of the windows that have ended.
+  void Tick();
 
   // Writes the summary of every key with suppressed lines now, whether or
   // not its window has ended, and starts fresh windows.

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 #include <vector>
 
 #include "daemon/codec/event_decoder.h"
@@ -90,14 +91,15 @@ std::vector<std::string_view> AllNames() {
   return names;
 }
 
+// Bucket choices: README.md, "Histograms".
 // Receive -> committed is dominated by batching (tens of ms) with a tail
 // into seconds when RocksDB stalls.
 const Histogram::BucketBoundaries kProcessingBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                         0.1,    0.25,  0.5,    1,     2.5,  5,     10};
 // Event time -> committed includes producer delay and consumer lag: from
-// milliseconds to a day of catch-up.
-const Histogram::BucketBoundaries kEventLagBuckets = {0.01, 0.05, 0.1,  0.5,  1,     5,     10,
-                                                      30,   60,   300,  900,  3600,  21600, 86400};
+// milliseconds to a day of catch-up, and a week for replays and backfills.
+const Histogram::BucketBoundaries kEventLagBuckets = {0.01, 0.05, 0.1, 0.5,  1,    5,     10,    30,
+                                                      60,   300,  900, 3600, 21600, 86400, 604800};
 // API answers are sub-millisecond when healthy; the SLO is p99 < 2 ms.
 const Histogram::BucketBoundaries kHttpBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005,
                                                   0.01,   0.025,   0.05,   0.1,   0.25,  1};
@@ -134,8 +136,19 @@ struct Metrics::Impl {
   Counter& updates_published = prometheus::BuildCounter()
       .Name("riskd_updates_published_total").Help("RiskUpdates and dead letters delivered to Kafka")
       .Register(*registry).Add({});
-  Counter& produce_errors = prometheus::BuildCounter()
-      .Name("riskd_produce_errors_total").Help("Kafka produce attempts that failed and will be retried")
+  Family<Counter>& produce_errors_family = prometheus::BuildCounter()
+      .Name("riskd_produce_errors_total")
+      .Help("Kafka produce attempts that failed (retried, except reason too_large), by librdkafka error")
+      .Register(*registry);
+  Family<Counter>& client_errors_family = prometheus::BuildCounter()
+      .Name("riskd_kafka_client_errors_total")
+      .Help("Errors reported by librdkafka's error callback, by client and error (brokers down, fatal, ...)")
+      .Register(*registry);
+  Family<Gauge>& broker_up_family = prometheus::BuildGauge()
+      .Name("riskd_kafka_broker_up").Help("1 while the client's connection to the broker is up (librdkafka statistics)")
+      .Register(*registry);
+  Gauge& ready = prometheus::BuildGauge()
+      .Name("riskd_ready").Help("1 while /readyz answers 200 (state open, partitions assigned, caught up)")
       .Register(*registry).Add({});
   Counter& store_write_failures = prometheus::BuildCounter()
       .Name("riskd_store_write_failures_total").Help("RocksDB batch commits that failed and will be retried")
@@ -158,9 +171,44 @@ struct Metrics::Impl {
       .Name("riskd_accounts").Help("Accounts with state (estimate)").Register(*registry).Add({});
   Gauge& state_bytes = prometheus::BuildGauge()
       .Name("riskd_state_bytes").Help("Live bytes of state in RocksDB (estimate)").Register(*registry).Add({});
-  Family<Gauge>& rocksdb_family = prometheus::BuildGauge()
-      .Name("riskd_rocksdb").Help("RocksDB figures by name (pending compaction bytes, stalls, ...)")
+  Gauge& rocksdb_live_data = prometheus::BuildGauge()
+      .Name("riskd_rocksdb_live_data_bytes").Help("RocksDB estimate of live data bytes (rocksdb.estimate-live-data-size)")
+      .Register(*registry).Add({});
+  Gauge& rocksdb_pending_compaction = prometheus::BuildGauge()
+      .Name("riskd_rocksdb_pending_compaction_bytes")
+      .Help("Bytes compaction must rewrite to settle (rocksdb.estimate-pending-compaction-bytes)")
+      .Register(*registry).Add({});
+  Gauge& rocksdb_memtable = prometheus::BuildGauge()
+      .Name("riskd_rocksdb_memtable_bytes").Help("Memory of all memtables (rocksdb.cur-size-all-mem-tables)")
+      .Register(*registry).Add({});
+  Gauge& rocksdb_cache_usage = prometheus::BuildGauge()
+      .Name("riskd_rocksdb_block_cache_usage_bytes")
+      .Help("Block cache in use, memtables included (they are charged to it)").Register(*registry).Add({});
+  Gauge& rocksdb_cache_pinned = prometheus::BuildGauge()
+      .Name("riskd_rocksdb_block_cache_pinned_bytes").Help("Block cache entries pinned in use")
+      .Register(*registry).Add({});
+  Gauge& rocksdb_cache_capacity = prometheus::BuildGauge()
+      .Name("riskd_rocksdb_block_cache_capacity_bytes").Help("Block cache capacity (state.block_cache_bytes)")
+      .Register(*registry).Add({});
+  Gauge& rocksdb_write_stopped = prometheus::BuildGauge()
+      .Name("riskd_rocksdb_write_stopped").Help("1 while RocksDB stops writes (rocksdb.is-write-stopped)")
+      .Register(*registry).Add({});
+  Gauge& rocksdb_delayed_rate = prometheus::BuildGauge()
+      .Name("riskd_rocksdb_delayed_write_rate_bytes")
+      .Help("Write rate RocksDB throttles to, bytes per second; 0 while writes are not delayed")
+      .Register(*registry).Add({});
+  Family<Counter>& rocksdb_stalls_family = prometheus::BuildCounter()
+      .Name("riskd_rocksdb_write_stalls_total")
+      .Help("Write stall conditions entered, by kind (slowdown: writes delayed; stop: writes stopped)")
       .Register(*registry);
+  Counter& rocksdb_stall_seconds = prometheus::BuildCounter()
+      .Name("riskd_rocksdb_write_stall_seconds_total").Help("Time user writes spent stalled (db.user_write_stall_micros)")
+      .Register(*registry).Add({});
+  Counter& rocksdb_background_errors = prometheus::BuildCounter()
+      .Name("riskd_rocksdb_background_errors_total").Help("RocksDB background (flush, compaction) errors")
+      .Register(*registry).Add({});
+  Counter& rocksdb_slowdowns = rocksdb_stalls_family.Add({{"kind", "slowdown"}});
+  Counter& rocksdb_stops = rocksdb_stalls_family.Add({{"kind", "stop"}});
   Family<Counter>& reloads_family = prometheus::BuildCounter()
       .Name("riskd_config_reloads_total").Help("Config reloads by result").Register(*registry);
   Family<Gauge>& config_info_family = prometheus::BuildGauge()
@@ -177,11 +225,23 @@ struct Metrics::Impl {
   Labeled<Counter> evaluations{evaluations_family, {"action", "decision"}};
   Labeled<Counter> http{http_family, {"route", "code"}};
   Labeled<Histogram> http_duration{http_duration_family, {"route"}, kHttpBuckets};
-  Labeled<Gauge> rocksdb{rocksdb_family, {"name"}};
   Labeled<Counter> reloads{reloads_family, {"result"}};
+  Labeled<Counter> produce_errors{produce_errors_family, {"reason"}};
+  Labeled<Counter> client_errors{client_errors_family, {"client", "reason"}};
+  Labeled<Gauge> broker_up{broker_up_family, {"client", "broker"}};
 
   std::mutex config_mu;
   Gauge* config_info = nullptr;
+
+  // The series of the last SetConsumerLags / SetKafkaBrokers, to remove
+  // the ones that are gone.
+  std::mutex sets_mu;
+  std::set<std::pair<std::string, int32_t>> lag_keys;
+  std::map<std::string, std::set<std::string>, std::less<>> broker_keys;
+
+  // The cumulative RocksDB figures last seen, to turn them into counters.
+  std::mutex rocksdb_mu;
+  RocksDbFigures rocksdb_last;
 
   Impl() {
     const auto levels = AllNames<scoring::Level, scoring::kLevelCount>();
@@ -198,6 +258,8 @@ struct Metrics::Impl {
       for (auto d : AllNames<scoring::Decision, scoring::kDecisionCount>()) evaluations.Precreate({a, d});
     reloads.Precreate({"success"});
     reloads.Precreate({"failure"});
+    // The delivery failures seen in practice (broker outage, oversized).
+    for (auto r : {"msg_timed_out", "too_large"}) produce_errors.Precreate({r});
   }
 };
 
@@ -232,7 +294,35 @@ void Metrics::LevelTransition(std::string_view from, std::string_view to) {
   impl_->transitions.Get({from, to}).Increment();
 }
 void Metrics::UpdatePublished() { impl_->updates_published.Increment(); }
-void Metrics::ProduceError() { impl_->produce_errors.Increment(); }
+void Metrics::ProduceError(std::string_view reason) { impl_->produce_errors.Get({reason}).Increment(); }
+
+void Metrics::SetConsumerLags(const std::map<std::pair<std::string, int32_t>, int64_t>& lags) {
+  std::lock_guard lock(impl_->sets_mu);
+  for (const auto& key : impl_->lag_keys) {
+    if (!lags.count(key)) RemoveConsumerLag(key.first, key.second);
+  }
+  impl_->lag_keys.clear();
+  for (const auto& [key, lag] : lags) {
+    SetConsumerLag(key.first, key.second, lag);
+    impl_->lag_keys.insert(key);
+  }
+}
+
+void Metrics::KafkaClientError(std::string_view client, std::string_view reason) {
+  impl_->client_errors.Get({client, reason}).Increment();
+}
+
+void Metrics::SetKafkaBrokers(std::string_view client, const std::vector<KafkaBrokerState>& brokers) {
+  std::lock_guard lock(impl_->sets_mu);
+  auto& known = impl_->broker_keys[std::string(client)];
+  std::set<std::string> now;
+  for (const auto& b : brokers) now.insert(b.broker);
+  for (const auto& name : known) {
+    if (!now.count(name)) impl_->broker_up.Remove({client, name});
+  }
+  for (const auto& b : brokers) impl_->broker_up.Get({client, b.broker}).Set(b.up ? 1 : 0);
+  known = std::move(now);
+}
 void Metrics::StoreWriteFailure() { impl_->store_write_failures.Increment(); }
 void Metrics::MisroutedEvent() { impl_->misrouted.Increment(); }
 void Metrics::SetRestoreRemaining(int32_t partition, int64_t messages) {
@@ -250,7 +340,30 @@ void Metrics::HttpRequest(std::string_view route, int code, double seconds) {
 
 void Metrics::SetAccounts(int64_t n) { impl_->accounts.Set(static_cast<double>(n)); }
 void Metrics::SetStateBytes(int64_t n) { impl_->state_bytes.Set(static_cast<double>(n)); }
-void Metrics::SetRocksDbFigure(std::string_view name, double value) { impl_->rocksdb.Get({name}).Set(value); }
+void Metrics::SetRocksDb(const RocksDbFigures& f) {
+  auto& i = *impl_;
+  i.rocksdb_live_data.Set(static_cast<double>(f.live_data_bytes));
+  i.rocksdb_pending_compaction.Set(static_cast<double>(f.pending_compaction_bytes));
+  i.rocksdb_memtable.Set(static_cast<double>(f.memtable_bytes));
+  i.rocksdb_cache_usage.Set(static_cast<double>(f.block_cache_usage_bytes));
+  i.rocksdb_cache_pinned.Set(static_cast<double>(f.block_cache_pinned_bytes));
+  i.rocksdb_cache_capacity.Set(static_cast<double>(f.block_cache_capacity_bytes));
+  i.rocksdb_write_stopped.Set(f.write_stopped ? 1 : 0);
+  i.rocksdb_delayed_rate.Set(static_cast<double>(f.delayed_write_rate_bytes));
+  // RocksDB counts since open; the counters grow by what is new. A figure
+  // that went down (it cannot, unless reset) adds nothing.
+  std::lock_guard lock(i.rocksdb_mu);
+  auto grow = [](Counter& c, int64_t now, int64_t& last, double scale) {
+    if (now > last) c.Increment(static_cast<double>(now - last) * scale);
+    last = now;
+  };
+  grow(i.rocksdb_slowdowns, f.write_slowdowns, i.rocksdb_last.write_slowdowns, 1);
+  grow(i.rocksdb_stops, f.write_stops, i.rocksdb_last.write_stops, 1);
+  grow(i.rocksdb_stall_seconds, f.write_stall_micros, i.rocksdb_last.write_stall_micros, 1e-6);
+  grow(i.rocksdb_background_errors, f.background_errors, i.rocksdb_last.background_errors, 1);
+}
+
+void Metrics::SetReady(bool ready) { impl_->ready.Set(ready ? 1 : 0); }
 void Metrics::ConfigReload(bool ok) { impl_->reloads.Get({ok ? "success" : "failure"}).Increment(); }
 
 void Metrics::SetConfigVersion(const std::string& version) {

@@ -9,15 +9,43 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace prometheus {
 class Registry;
 }
 
 namespace riskd::metrics {
+
+// RocksDB figures, read from RocksDB properties off the event path (see
+// README.md for each one's source). Cumulative figures are counts since the
+// database was opened; Metrics turns them into counters.
+struct RocksDbFigures {
+  int64_t live_data_bytes = 0;             // rocksdb.estimate-live-data-size
+  int64_t pending_compaction_bytes = 0;    // rocksdb.estimate-pending-compaction-bytes
+  int64_t memtable_bytes = 0;              // rocksdb.cur-size-all-mem-tables
+  int64_t block_cache_usage_bytes = 0;     // block cache (memtables are charged to it too)
+  int64_t block_cache_pinned_bytes = 0;
+  int64_t block_cache_capacity_bytes = 0;
+  bool write_stopped = false;              // rocksdb.is-write-stopped
+  int64_t delayed_write_rate_bytes = 0;    // rocksdb.actual-delayed-write-rate; 0: not delayed
+  int64_t write_slowdowns = 0;             // cumulative: io_stalls.total_slowdown over column families
+  int64_t write_stops = 0;                 // cumulative: io_stalls.total_stop
+  int64_t write_stall_micros = 0;          // cumulative: db.user_write_stall_micros
+  int64_t background_errors = 0;           // cumulative: rocksdb.background-errors
+};
+
+// Figures of one Kafka client (consumer or producer) from librdkafka's
+// statistics.
+struct KafkaBrokerState {
+  std::string broker;  // librdkafka's name, "host:port/id"
+  bool up = false;
+};
 
 class Metrics {
  public:
@@ -41,10 +69,15 @@ class Metrics {
   void ObserveEventLagSeconds(double seconds);    // event time -> committed
   void SetConsumerLag(const std::string& topic, int32_t partition, int64_t messages);
   void RemoveConsumerLag(const std::string& topic, int32_t partition);
+  // Replaces every riskd_consumer_lag_messages series with `lags`
+  // ((topic, partition) -> messages): partitions no longer assigned vanish.
+  void SetConsumerLags(const std::map<std::pair<std::string, int32_t>, int64_t>& lags);
   void RuleFired(std::string_view rule, bool shadow);
   void LevelTransition(std::string_view from, std::string_view to);
   void UpdatePublished();
-  void ProduceError();
+  // A produce attempt that failed, by reason (librdkafka's error name in
+  // lower case without its leading underscore, e.g. "msg_timed_out").
+  void ProduceError(std::string_view reason);
   void StoreWriteFailure();
   // A consumed message whose key maps (kafka.partitioner) to another
   // partition than the one it arrived on (issue 9: it breaks routing).
@@ -54,6 +87,12 @@ class Metrics {
   void SetRestoreRemaining(int32_t partition, int64_t messages);
   void RemoveRestoreRemaining(int32_t partition);
 
+  // --- Kafka clients (librdkafka statistics and error callbacks)
+  // `client`: "consumer" or "producer".
+  void KafkaClientError(std::string_view client, std::string_view reason);
+  // Replaces the client's riskd_kafka_broker_up series.
+  void SetKafkaBrokers(std::string_view client, const std::vector<KafkaBrokerState>& brokers);
+
   // --- the API
   void Evaluation(std::string_view action, std::string_view decision);
   void HttpRequest(std::string_view route, int code, double seconds);
@@ -61,8 +100,10 @@ class Metrics {
   // --- state and config
   void SetAccounts(int64_t accounts);
   void SetStateBytes(int64_t bytes);
-  void SetRocksDbFigure(std::string_view name, double value);  // riskd_rocksdb_*{name}
+  void SetRocksDb(const RocksDbFigures& figures);
   void ConfigReload(bool ok);
+  // riskd_ready: 1 while /readyz answers 200.
+  void SetReady(bool ready);
   void SetConfigVersion(const std::string& version);
 
  private:

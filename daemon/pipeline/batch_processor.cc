@@ -82,6 +82,11 @@ void BatchProcessor::DeadLetter(const kafka::ConsumedMessage& m, const Error& er
     e.value.clear();
   }
   e.headers.emplace_back("riskd-error", error.code);
+  // The codec's messages name fields and positions, never values.
+  rejections_log_.Warn(error.code, "event rejected to the dead-letter topic",
+                       {{"reason", error.code}, {"error", error.message}, {"topic", m.topic},
+                        {"partition", std::to_string(m.partition)}, {"offset", std::to_string(m.offset)},
+                        {"value_bytes", std::to_string(m.value.size())}});
   result.write.outbox.push_back(std::move(e));
   ++result.outcome.rejected[error.code];
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "daemon/kafka/message.h"
+#include "daemon/log/rate_limit.h"
 #include "daemon/pipeline/pipeline_options.h"
 #include "daemon/pipeline/scoring_snapshot.h"
 #include "daemon/store/state_store.h"
@@ -69,6 +70,9 @@ class BatchProcessor {
   Result<BatchResult> ProcessLabel(int32_t partition, const std::string& account_id, const scoring::Event& event,
                                    const ScoringSnapshot& scoring);
 
+  // Writes the summaries of rate-limited log lines whose window ended.
+  void TickLogs() { rejections_log_.Tick(); }
+
   // Records `outcome` once its write is durable.
   static void Record(const BatchOutcome& outcome, metrics::Metrics& metrics, scoring::EpochMicros now);
 
@@ -90,6 +94,9 @@ class BatchProcessor {
   const store::StateStore& store_;
   const PipelineOptions& options_;
   std::unordered_map<std::string, Cached> cache_;  // this batch only
+  // One line per rejection, at most 10 per reason and minute, then a
+  // count: a flood of bad events cannot flood the log. Never the payload.
+  log::RateLimitedLogger rejections_log_{"pipeline"};
 };
 
 // The `type` label of riskd_events_total for an event kind.

@@ -11,7 +11,6 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 constexpr auto kHousekeepingEvery = std::chrono::milliseconds(200);
-constexpr auto kStatsEvery = std::chrono::seconds(10);
 constexpr auto kOwnershipRecheckEvery = std::chrono::seconds(2);
 constexpr auto kFirstSweepAfter = std::chrono::seconds(30);
 constexpr auto kHandOverWait = std::chrono::seconds(3);
@@ -342,6 +341,7 @@ void Pipeline::OnRevoked(const std::vector<kafka::TopicPartition>& revoked, bool
 }
 
 void Pipeline::Housekeeping() {
+  processor_->TickLogs();
   const auto now = SteadyClock::now();
   next_housekeeping_ = now + kHousekeepingEvery;
 
@@ -392,8 +392,9 @@ void Pipeline::Housekeeping() {
       lag_known = false;
       continue;
     }
+    // riskd_consumer_lag_messages comes from librdkafka's statistics
+    // (daemon/app/telemetry.h); readiness uses riskd's own durable offsets.
     const int64_t lag = std::max<int64_t>(0, *hw - std::max<int64_t>(next, 0));
-    deps_.metrics->SetConsumerLag(tp.topic, tp.partition, lag);
     max_lag = std::max(max_lag, lag);
   }
   PipelineReadiness r{true, "ok"};
@@ -429,13 +430,6 @@ void Pipeline::Housekeeping() {
   if (now >= next_sweep_) {
     next_sweep_ = now + options_.sweep_every;
     SweepAgedOut();
-  }
-
-  if (now >= next_stats_) {
-    next_stats_ = now + kStatsEvery;
-    const auto stats = deps_.store->Stats();
-    deps_.metrics->SetAccounts(stats.accounts);
-    deps_.metrics->SetStateBytes(stats.state_bytes);
   }
 }
 

@@ -102,7 +102,7 @@ class Pipeline final : public kafka::RebalanceListener {
   void HandOver(const std::set<int32_t>& partitions);
   void SweepAgedOut();
   std::vector<kafka::TopicPartition> TopicPartitionsOf(int32_t partition) const;
-  void Housekeeping();  // resumes, backpressure, lag, readiness, stats
+  void Housekeeping();  // resumes, backpressure, lag, readiness, log summaries
   // Where the account lives among served partitions (see ReadAccount).
   Result<int32_t> ResolvePartition(std::string_view account_id, bool* found);
 
@@ -131,7 +131,6 @@ class Pipeline final : public kafka::RebalanceListener {
   std::map<int32_t, Retry> write_retry_;  // partitions paused after a failed write
   bool backpressure_ = false;
   std::chrono::steady_clock::time_point next_housekeeping_{};
-  std::chrono::steady_clock::time_point next_stats_{};
   std::chrono::steady_clock::time_point next_ownership_check_{};
   std::chrono::steady_clock::time_point next_sweep_{};
 

@@ -80,9 +80,9 @@ bool Publisher::ChangelogOpen(int32_t p) const {
   return changelog_open_.count(p) != 0;
 }
 
-void Publisher::OnDelivery(uint64_t token, std::string_view error) { OnDeliveryAt(token, error, -1); }
+void Publisher::OnDelivery(uint64_t token, std::string_view error) { OnDeliveryReport(token, error, "unknown", -1); }
 
-void Publisher::OnDeliveryAt(uint64_t token, std::string_view error, int64_t offset) {
+void Publisher::OnDeliveryReport(uint64_t token, std::string_view error, std::string_view reason, int64_t offset) {
   auto it = in_flight_.find(token);
   const Kind kind = it != in_flight_.end() ? it->second : Kind::kOther;
   if (it != in_flight_.end()) in_flight_.erase(it);
@@ -91,8 +91,8 @@ void Publisher::OnDeliveryAt(uint64_t token, std::string_view error, int64_t off
   if (kind != Kind::kChangelog) plain_in_flight_[p].erase(seq);
   if (!error.empty()) {
     // Produce it again on the next pass (a repeat is allowed, a gap is not).
-    metrics_.ProduceError();
-    log::Warn("publisher", "delivery failed; will retry", {{"error", error}});
+    metrics_.ProduceError(reason);
+    failures_log_.Warn(reason, "delivery failed; will retry", {{"reason", reason}, {"error", error}});
     auto& c = kind == Kind::kChangelog ? changelog_cursor_[p] : cursor_[p];
     c = std::min(c, seq - 1);
     return;
@@ -120,15 +120,18 @@ bool Publisher::ProduceOne(int32_t p, const store::OutboxItem& item, Kind kind, 
   if (!s && s.error().code == "too_large") {
     // It can never be sent: blocking the outbox behind it would stop
     // every later update. Counted, logged, dropped.
-    metrics_.ProduceError();
-    log::Error("publisher", "outbox entry larger than message.max.bytes dropped",
-               {{"topic", e.topic}, {"key", e.key}, {"bytes", std::to_string(e.value.size())}});
+    metrics_.ProduceError("too_large");
+    failures_log_.Error("too_large", "outbox entry larger than message.max.bytes dropped",
+                        {{"topic", e.topic}, {"key", e.key}, {"bytes", std::to_string(e.value.size())}});
     delivered_[p].push_back(item.seq);
     unpublished_.fetch_sub(1);
     return true;
   }
   if (!s) {
-    if (s.error().code != "queue_full") log::Warn("publisher", "produce failed", {{"error", s.error().message}});
+    if (s.error().code != "queue_full") {
+      metrics_.ProduceError(s.error().code);
+      failures_log_.Warn(s.error().code, "produce failed", {{"reason", s.error().code}, {"error", s.error().message}});
+    }
     return false;  // retry from here on the next pass
   }
   in_flight_[token] = kind;

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "daemon/kafka/producer.h"
+#include "daemon/log/rate_limit.h"
 #include "daemon/store/state_store.h"
 
 namespace riskd::metrics {
@@ -80,7 +81,10 @@ class Publisher final : public kafka::DeliveryListener {
   int64_t Unpublished() const { return unpublished_.load(); }
 
   void OnDelivery(uint64_t token, std::string_view error) override;
-  void OnDeliveryAt(uint64_t token, std::string_view error, int64_t offset) override;
+  void OnDeliveryAt(uint64_t token, std::string_view error, int64_t offset) override {
+    OnDeliveryReport(token, error, "unknown", offset);
+  }
+  void OnDeliveryReport(uint64_t token, std::string_view error, std::string_view reason, int64_t offset) override;
 
  private:
   enum class Kind : uint8_t { kOther, kUpdate, kChangelog };
@@ -116,6 +120,10 @@ class Publisher final : public kafka::DeliveryListener {
   std::map<int32_t, std::vector<uint64_t>> delivered_;
   std::map<int32_t, int64_t> checkpoint_;  // partition -> next changelog offset after delivered records
   std::map<uint64_t, Kind> in_flight_;     // token -> kind
+
+  // A broker outage fails every message in flight: one line per reason
+  // and minute, then a count.
+  log::RateLimitedLogger failures_log_{"publisher"};
 };
 
 }  // namespace riskd::pipeline

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdio>
 #include <random>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
@@ -462,14 +463,65 @@ Status StateStore::ForEachAccount(
 
 StoreStats StateStore::Stats() const {
   StoreStats stats;
-  std::shared_lock lock(impl_->mu);
-  for (const auto& [p, slot] : impl_->partitions) {
+  auto* db = impl_->db.get();
+  auto add_int = [db](rocksdb::ColumnFamilyHandle* cf, const std::string& property, int64_t& into) {
     uint64_t v = 0;
-    if (impl_->db->GetIntProperty(slot.cf, "rocksdb.estimate-num-keys", &v)) stats.accounts += static_cast<int64_t>(v);
-    if (impl_->db->GetIntProperty(slot.cf, "rocksdb.live-sst-files-size", &v)) stats.state_bytes += static_cast<int64_t>(v);
-    if (impl_->db->GetIntProperty(slot.cf, "rocksdb.cur-size-all-mem-tables", &v)) stats.state_bytes += static_cast<int64_t>(v);
+    if (db->GetIntProperty(cf, property, &v)) into += static_cast<int64_t>(v);
+  };
+  auto add_map = [db](rocksdb::ColumnFamilyHandle* cf, int64_t& slowdowns, int64_t& stops) {
+    std::map<std::string, std::string> m;
+    if (!db->GetMapProperty(cf, rocksdb::DB::Properties::kCFStats, &m)) return;
+    if (auto it = m.find("io_stalls.total_slowdown"); it != m.end()) slowdowns += std::atoll(it->second.c_str());
+    if (auto it = m.find("io_stalls.total_stop"); it != m.end()) stops += std::atoll(it->second.c_str());
+  };
+  std::shared_lock lock(impl_->mu);
+  for (auto* cf : impl_->handles) {
+    add_int(cf, rocksdb::DB::Properties::kEstimateLiveDataSize, stats.live_data_bytes);
+    add_int(cf, rocksdb::DB::Properties::kEstimatePendingCompactionBytes, stats.pending_compaction_bytes);
+    add_int(cf, rocksdb::DB::Properties::kCurSizeAllMemTables, stats.memtable_bytes);
+    add_map(cf, stats.write_slowdowns, stats.write_stops);
+  }
+  for (const auto& [p, slot] : impl_->partitions) {
+    add_int(slot.cf, rocksdb::DB::Properties::kLiveSstFilesSize, stats.state_bytes);
+    add_int(slot.cf, rocksdb::DB::Properties::kCurSizeAllMemTables, stats.state_bytes);
+  }
+  stats.block_cache_usage_bytes = static_cast<int64_t>(impl_->cache->GetUsage());
+  stats.block_cache_pinned_bytes = static_cast<int64_t>(impl_->cache->GetPinnedUsage());
+  stats.block_cache_capacity_bytes = static_cast<int64_t>(impl_->cache->GetCapacity());
+  int64_t stopped = 0;
+  add_int(db->DefaultColumnFamily(), rocksdb::DB::Properties::kIsWriteStopped, stopped);
+  stats.write_stopped = stopped != 0;
+  add_int(db->DefaultColumnFamily(), rocksdb::DB::Properties::kActualDelayedWriteRate, stats.delayed_write_rate_bytes);
+  add_int(db->DefaultColumnFamily(), rocksdb::DB::Properties::kBackgroundErrors, stats.background_errors);
+  std::map<std::string, std::string> db_stats;
+  if (db->GetMapProperty(rocksdb::DB::Properties::kDBStats, &db_stats)) {
+    if (auto it = db_stats.find("db.user_write_stall_micros"); it != db_stats.end()) {
+      stats.write_stall_micros = std::atoll(it->second.c_str());
+    }
   }
   return stats;
+}
+
+Result<int64_t> StateStore::CountAccounts() const {
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+  {
+    std::shared_lock lock(impl_->mu);
+    for (const auto& [p, slot] : impl_->partitions) cfs.push_back(slot.cf);
+  }
+  // Account keys are the one contiguous range ['a', 'b') of a partition.
+  const std::string lower(1, keys::kAccount);
+  const std::string upper_key(1, static_cast<char>(keys::kAccount + 1));
+  int64_t count = 0;
+  for (auto* cf : cfs) {
+    rocksdb::Slice upper(upper_key);
+    rocksdb::ReadOptions ro;
+    ro.fill_cache = false;  // a scan must not evict the hot accounts
+    ro.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, cf));
+    for (it->Seek(lower); it->Valid(); it->Next()) ++count;
+    if (!it->status().ok()) return IoError(it->status(), "count accounts");
+  }
+  return count;
 }
 
 Status StateStore::CompactAll() {

@@ -56,9 +56,25 @@ struct RestoreOp {
   std::optional<std::string> value;  // EncodeAccount bytes; nullopt: delete (tombstone)
 };
 
+// Figures from RocksDB properties, cheap to read (no I/O): for metrics.
 struct StoreStats {
-  int64_t accounts = 0;     // estimate, from RocksDB
-  int64_t state_bytes = 0;  // SST + memtable bytes
+  // Partition column families (account states, offsets, outbox): live SST
+  // files plus memtables.
+  int64_t state_bytes = 0;
+  // Over every column family:
+  int64_t live_data_bytes = 0;           // rocksdb.estimate-live-data-size
+  int64_t pending_compaction_bytes = 0;  // rocksdb.estimate-pending-compaction-bytes
+  int64_t memtable_bytes = 0;            // rocksdb.cur-size-all-mem-tables
+  int64_t write_slowdowns = 0;           // cumulative, io_stalls.total_slowdown of rocksdb.cfstats
+  int64_t write_stops = 0;               // cumulative, io_stalls.total_stop
+  // Database-wide:
+  int64_t block_cache_usage_bytes = 0;
+  int64_t block_cache_pinned_bytes = 0;
+  int64_t block_cache_capacity_bytes = 0;
+  bool write_stopped = false;            // rocksdb.is-write-stopped
+  int64_t delayed_write_rate_bytes = 0;  // rocksdb.actual-delayed-write-rate (0: no delay)
+  int64_t write_stall_micros = 0;        // cumulative, db.user_write_stall_micros of rocksdb.dbstats
+  int64_t background_errors = 0;         // cumulative, rocksdb.background-errors
 };
 
 class StateStore {
@@ -127,6 +143,13 @@ class StateStore {
                         const std::function<void(std::string_view id, const AccountRecord&)>& fn) const;
 
   StoreStats Stats() const;
+
+  // The number of accounts with state, exactly: scans the account keys of
+  // every partition (reading their blocks, without filling the block
+  // cache). Costs a read of all account state; call it rarely, off the
+  // event path. RocksDB's rocksdb.estimate-num-keys is no substitute: it
+  // counts offsets and outbox entries and every overwrite not compacted yet.
+  Result<int64_t> CountAccounts() const;
 
   // Compacts everything now (runs the age-out filter). riskctl and tests.
   Status CompactAll();

@@ -36,8 +36,10 @@ SPEC_METRICS = [
 # What deploy/README.md's runbook promises the alerts watch.
 ALERT_METRICS = [
     "up", "riskd_consumer_lag_messages", "riskd_events_rejected_total", "riskd_events_total",
-    "riskd_store_write_failures_total", "riskd_rocksdb", "riskd_evaluations_total",
-    "riskd_config_reloads_total", "riskd_event_processing_seconds_bucket",
+    "riskd_store_write_failures_total", "riskd_rocksdb_write_stopped",
+    "riskd_rocksdb_write_stall_seconds_total", "riskd_evaluations_total",
+    "riskd_config_reloads_total", "riskd_event_processing_seconds_bucket", "riskd_ready",
+    "riskd_produce_errors_total", "riskd_kafka_client_errors_total",
 ]
 TARGET_LABELS = {"job", "instance"}
 # Series Prometheus makes itself for every target.
