@@ -9,7 +9,7 @@
 //   - RocksDB properties every 10 s: riskd_state_bytes, riskd_rocksdb_*;
 //   - the exact account count (a scan of the account keys, see
 //     StateStore::CountAccounts): riskd_accounts, refreshed at most every
-//     30 s and never more often than 100 times its own duration, so the
+//     10 s and never more often than 100 times its own duration, so the
 //     scan takes at most 1% of one core;
 //   - readiness every second: riskd_ready.
 //
@@ -44,7 +44,7 @@ struct TelemetryOptions {
   // How often the RocksDB properties are read.
   std::chrono::milliseconds store_every{10'000};
   // The account count is refreshed no more often than this…
-  std::chrono::milliseconds accounts_min_every{30'000};
+  std::chrono::milliseconds accounts_min_every{10'000};
   // …and no more often than this many times its own last duration.
   int accounts_cost_factor = 100;
 };

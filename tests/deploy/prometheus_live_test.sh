@@ -103,6 +103,10 @@ curl -fsS -H "Authorization: Bearer $token" -H 'content-type: application/json' 
   -d '{"action":"SEND_CREDENTIALS","channel":"LIVE_CHAT","deliverTo":"EMAIL_ON_FILE","requesterAuthenticated":false}' \
   "http://127.0.0.1:$http_port/v1/accounts/acct-live-$run/evaluate" >/dev/null || fail "POST …/evaluate failed"
 
+# Consumer lag comes from librdkafka's statistics (every 5 s by default).
+lag_reported() { curl -fsS "http://127.0.0.1:$metrics_port/metrics" | grep -q '^riskd_consumer_lag_messages{'; }
+wait_for 30 lag_reported || fail "no riskd_consumer_lag_messages series within 30 s"
+
 curl -fsS "http://127.0.0.1:$metrics_port/metrics" > "$tmp/scrape.txt"
 promtool check metrics < "$tmp/scrape.txt" || fail "promtool check metrics rejects the live scrape"
 missing=()

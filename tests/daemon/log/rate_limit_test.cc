@@ -120,6 +120,22 @@ TEST_F(RateLimitTest, FlushWritesPendingSummariesBeforeTheWindowEnds) {
   EXPECT_TRUE(Has(lines[1], "\"interval_seconds\":\"3600\"")) << lines[1];
 }
 
+TEST_F(RateLimitTest, TickSummarizesEndedWindowsAndTheDestructorFlushes) {
+  ::testing::internal::CaptureStderr();
+  {
+    RateLimitedLogger logger("pipeline", {.lines_per_interval = 1, .interval = 10s}, clock());
+    for (int i = 0; i < 5; ++i) logger.Warn("malformed", "rejected");
+    logger.Tick();  // window not over: nothing
+    now_ += 10s;
+    logger.Tick();  // a flood that stopped is summarized without another line of it
+    for (int i = 0; i < 3; ++i) logger.Warn("unknown_enum", "rejected");
+  }  // shutdown: the pending summary is not lost
+  auto lines = Lines(::testing::internal::GetCapturedStderr());
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_TRUE(Has(lines[1], "\"key\":\"malformed\",\"suppressed\":\"4\"")) << lines[1];
+  EXPECT_TRUE(Has(lines[3], "\"key\":\"unknown_enum\",\"suppressed\":\"2\"")) << lines[3];
+}
+
 TEST_F(RateLimitTest, KeysBeyondTheLimitShareOneBucket) {
   RateLimitedLogger logger("http", {.lines_per_interval = 1, .interval = 10s, .max_keys = 2}, clock());
   ::testing::internal::CaptureStderr();

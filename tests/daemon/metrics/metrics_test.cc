@@ -54,5 +54,51 @@ TEST(MetricsTest, RemovedConsumerLagDisappears) {
   EXPECT_EQ(m.Scrape().find("partition=\"3\""), std::string::npos);
 }
 
+TEST(MetricsTest, ConsumerLagsReplaceTheAssignedSet) {
+  Metrics m("x");
+  m.SetConsumerLags({{{"t", 0}, 5}, {{"t", 1}, 7}});
+  m.SetConsumerLags({{{"t", 1}, 2}, {{"u", 1}, 0}});
+  std::string text = m.Scrape();
+  EXPECT_EQ(text.find(R"(riskd_consumer_lag_messages{partition="0",topic="t"})"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(riskd_consumer_lag_messages{partition="1",topic="t"} 2)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(riskd_consumer_lag_messages{partition="1",topic="u"} 0)"), std::string::npos) << text;
+}
+
+TEST(MetricsTest, CumulativeRocksDbFiguresBecomeCountersThatGrowByTheDifference) {
+  Metrics m("x");
+  RocksDbFigures f;
+  f.write_stall_micros = 1'500'000;
+  f.write_stops = 2;
+  f.write_stopped = true;
+  f.pending_compaction_bytes = 1234;
+  m.SetRocksDb(f);
+  f.write_stall_micros = 2'000'000;
+  f.write_stops = 3;
+  f.write_stopped = false;
+  m.SetRocksDb(f);
+  std::string text = m.Scrape();
+  EXPECT_NE(text.find("riskd_rocksdb_write_stall_seconds_total 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(riskd_rocksdb_write_stalls_total{kind="stop"} 3)"), std::string::npos) << text;
+  EXPECT_NE(text.find("riskd_rocksdb_write_stopped 0\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("riskd_rocksdb_pending_compaction_bytes 1234\n"), std::string::npos) << text;
+}
+
+TEST(MetricsTest, ProduceErrorsKafkaFiguresAndReadiness) {
+  Metrics m("x");
+  m.ProduceError("msg_timed_out");
+  m.ProduceError("msg_timed_out");
+  m.KafkaClientError("consumer", "all_brokers_down");
+  m.SetKafkaBrokers("consumer", {{"b1:9092/1", true}, {"b2:9092/2", false}});
+  m.SetKafkaBrokers("consumer", {{"b1:9092/1", true}});
+  m.SetReady(true);
+  std::string text = m.Scrape();
+  EXPECT_NE(text.find(R"(riskd_produce_errors_total{reason="msg_timed_out"} 2)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(riskd_kafka_client_errors_total{client="consumer",reason="all_brokers_down"} 1)"),
+            std::string::npos);
+  EXPECT_NE(text.find(R"(riskd_kafka_broker_up{broker="b1:9092/1",client="consumer"} 1)"), std::string::npos);
+  EXPECT_EQ(text.find("b2:9092/2"), std::string::npos) << "a broker gone from the statistics is removed";
+  EXPECT_NE(text.find("riskd_ready 1\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace riskd::metrics

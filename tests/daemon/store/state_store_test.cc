@@ -344,6 +344,35 @@ TEST_F(StateStoreTest, CommitDeletesAgedOutAccounts) {
   w.outbox.push_back(changelog::TombstoneEntry("cl", 0, store->writer_id(), "acct-1"));
   ASSERT_TRUE(store->Commit(w).ok());
   EXPECT_FALSE(store->GetAccount(0, "acct-1")->has_value());
+// riskd_accounts: accounts only, each once, however often it was rewritten
+// and whatever else (offsets, outbox) the partition holds.
+TEST_F(StateStoreTest, CountAccountsCountsEachAccountOnceAndNothingElse) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->CountAccounts().value(), 0);
+  for (int32_t p : {0, 1}) ASSERT_TRUE(store->AddPartition(p).ok());
+  for (int round = 0; round < 5; ++round) {
+    for (int32_t p : {0, 1}) {
+      PartitionWrite w = SampleWrite(p, 10 + round);
+      for (int a = 0; a < 20; ++a) {
+        w.accounts.push_back({"acct-" + std::to_string(p) + "-" + std::to_string(a), AccountRecord{kNow, "s"}});
+      }
+      ASSERT_TRUE(store->Commit(w).ok());
+    }
+  }
+  // acct-1 in both partitions, plus 20 of its own in each.
+  EXPECT_EQ(store->CountAccounts().value(), 42);
+  const StoreStats stats = store->Stats();
+  EXPECT_GT(stats.state_bytes, 0);
+  EXPECT_GT(stats.memtable_bytes, 0);
+  EXPECT_GE(stats.block_cache_usage_bytes, stats.memtable_bytes) << "memtables are charged to the block cache";
+  EXPECT_EQ(stats.block_cache_capacity_bytes, static_cast<int64_t>(StoreOptions().block_cache_bytes));
+  EXPECT_FALSE(stats.write_stopped);
+  EXPECT_EQ(stats.write_stops, 0);
+  EXPECT_EQ(stats.background_errors, 0);
+  ASSERT_TRUE(store->CompactAll().ok());
+  EXPECT_EQ(store->CountAccounts().value(), 42);
+  EXPECT_GT(store->Stats().live_data_bytes, 0);
 }
 
 }  // namespace
