@@ -24,6 +24,8 @@ int main() {
   m.SetKafkaBrokers("consumer", {{"127.0.0.1:9092/1", true}});
   m.SetReady(true);
   m.StoreWriteFailure();
+  m.MisroutedEvent();
+  m.SetRestoreRemaining(0, 10);
   m.Evaluation("SEND_CREDENTIALS", "DENY");
   m.HttpRequest("evaluate", 200, 0.0004);
   m.SetAccounts(1);
