@@ -4,22 +4,75 @@
 // changelog (never processing or serving them from empty state) and then
 // processes the rest of the stream, ending with exactly the state of an
 // uninterrupted run for every partition.
+#include <ctime>
 #include <thread>
 
 #include <gtest/gtest.h>
 
+#include "daemon/codec/json.h"
+#include "daemon/config/tokens.h"
+#include "riskd/v1/risk.pb.h"
 #include "tests/integration/harness/fixture.h"
 
 namespace riskd::it {
 namespace {
 
-class RebalanceTest : public IntegrationTest {};
+constexpr const char* kToken = "rebalance-support-token";
+
+class RebalanceTest : public IntegrationTest {
+ protected:
+  static RiskdConfig WithToken() {
+    RiskdConfig config;
+    config.extra_yaml = std::string("auth:\n  tokens:\n    - { name: support-console, role: support, sha256: \"") +
+                        config::Sha256Hex(kToken) + "\" }\n";
+    return config;
+  }
+};
 
 bool Contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
 
+std::string Rfc3339(scoring::EpochMicros at) {
+  const std::time_t secs = static_cast<std::time_t>(at / scoring::kSecond);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Over HTTP, every account is answered correctly by the instance that owns
+// it: known, with the score and level an uninterrupted riskd computes from
+// its events. An instance that does not own the account must not answer
+// from empty state: it says 503 (not served here), or, if it forwards to
+// the owner, gives the owner's correct answer. Returns, per instance, the
+// accounts it answered correctly.
+std::pair<std::set<std::string>, std::set<std::string>> CheckAnswersOverHttp(
+    int port_a, int port_b, const std::map<std::string, scoring::AccountState>& expected, scoring::EpochMicros as_of,
+    const scoring::Engine& engine) {
+  std::set<std::string> answered_a, answered_b;
+  const std::string as_of_text = Rfc3339(as_of);
+  for (const auto& [account, state] : expected) {
+    const auto want = engine.Risk(state, as_of);
+    for (const int port : {port_a, port_b}) {
+      auto r = HttpRequest(port, "GET", "/v1/accounts/" + account + "/risk?asOf=" + as_of_text, "",
+                           {{"Authorization", std::string("Bearer ") + kToken}});
+      if (r.status == 503) continue;  // not this instance's account
+      EXPECT_EQ(r.status, 200) << account << " on port " << port << ": " << r.body;
+      auto got = codec::FromJson<v1::RiskResponse>(r.body);
+      EXPECT_TRUE(got.ok()) << r.body;
+      if (r.status != 200 || !got.ok()) continue;
+      EXPECT_TRUE(got->known()) << account << " on port " << port << " answered from empty state: " << r.body;
+      EXPECT_DOUBLE_EQ(got->score(), want.score) << account << " on port " << port;
+      EXPECT_EQ(static_cast<int>(got->level()), static_cast<int>(want.level) + 1) << account << " on port " << port;
+      if (got->known() && got->score() == want.score) (port == port_a ? answered_a : answered_b).insert(account);
+    }
+  }
+  return {answered_a, answered_b};
+}
+
 TEST_F(RebalanceTest, PartitionsSplitAndAnOrphanedPartitionIsRestoredFromTheChangelog) {
-  auto a = NewRiskd("a");
-  auto b = NewRiskd("b");
+  auto a = NewRiskd("a", WithToken());
+  auto b = NewRiskd("b", WithToken());
   a->Start();
   b->Start();
   // Both members hold partitions (cooperative-sticky moves some to the
@@ -37,6 +90,23 @@ TEST_F(RebalanceTest, PartitionsSplitAndAnOrphanedPartitionIsRestoredFromTheChan
   for (const auto& e : first) producer.Produce(kInput, e.account_id(), JsonValue(e));
   ASSERT_EQ(producer.Flush(), 0);
   ASSERT_TRUE(WaitCaughtUp(bootstrap(), "riskd", kInput, std::chrono::seconds(120))) << a->Stderr() << b->Stderr();
+
+  // Both running: each answers over HTTP for the accounts it owns.
+  const scoring::EpochMicros as_of = (WallNow() / scoring::kSecond) * scoring::kSecond;
+  std::set<std::string> answered_a, answered_b;
+  {
+    TopicReader first_input(bootstrap(), kInput);
+    ASSERT_TRUE(first_input.ReadUntil([&](const auto& m) { return m.size() >= first.size(); }, std::chrono::seconds(60)));
+    const auto expected = ComputeReference(first_input.messages(), DefaultEngine(), WallNow());
+    ASSERT_FALSE(expected.accounts.empty());
+    std::tie(answered_a, answered_b) = CheckAnswersOverHttp(a->http_port(), b->http_port(), expected.accounts, as_of,
+                                                               DefaultEngine());
+    std::set<std::string> answered(answered_a);
+    answered.insert(answered_b.begin(), answered_b.end());
+    EXPECT_EQ(answered.size(), expected.accounts.size()) << "every account is answered by its owner";
+    EXPECT_FALSE(answered_a.empty());
+    EXPECT_FALSE(answered_b.empty()) << "both instances serve accounts";
+  }
 
   // B's changelog is out (else A would rebuild B's partitions from the
   // input alone, correct too but not what this test is about).
