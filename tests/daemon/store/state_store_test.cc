@@ -344,6 +344,8 @@ TEST_F(StateStoreTest, CommitDeletesAgedOutAccounts) {
   w.outbox.push_back(changelog::TombstoneEntry("cl", 0, store->writer_id(), "acct-1"));
   ASSERT_TRUE(store->Commit(w).ok());
   EXPECT_FALSE(store->GetAccount(0, "acct-1")->has_value());
+}
+
 // riskd_accounts: accounts only, each once, however often it was rewritten
 // and whatever else (offsets, outbox) the partition holds.
 TEST_F(StateStoreTest, CountAccountsCountsEachAccountOnceAndNothingElse) {
