@@ -526,6 +526,7 @@ EngineRunStats Build(Context& ctx, const fs::path& riskd_dir, int64_t accounts, 
   EngineRunOptions options;
   options.partitions = partitions;
   options.state_dir = (riskd_dir / "state").string();
+  options.batch_messages = 20000;  // bigger batches than riskd's: fewer, larger writes
   fs::create_directories(riskd_dir);
   const auto stats = BuildState(options, accounts, static_cast<int>(ctx.flags.Int("events-per-account", 2)), kInput);
   std::fprintf(stderr, "built %lld accounts (%lld events) in %.1f s\n", static_cast<long long>(accounts),
@@ -602,17 +603,42 @@ int Memory(Context& ctx) {
 
 // ---- recovery --------------------------------------------------------------
 
-double TimeToReady(it::RiskdProcess& riskd) {
+struct Startup {
+  double healthz = NAN;   // HTTP up (state open)
+  double assigned = NAN;  // the consumer group gave it its partitions
+  double ready = NAN;     // /readyz 200: state open, partitions assigned and caught up
+};
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+Startup TimeToReady(it::RiskdProcess& riskd) {
+  const size_t assigned_before = Count(riskd.Stderr(), "\"partitions assigned\"");
+  Startup s;
   const auto t0 = SteadyClock::now();
   riskd.Start();
   while (SecondsSince(t0) < 300 && riskd.Running()) {
-    if (it::HttpRequest(riskd.metrics_port(), "GET", "/readyz", "", {}, std::chrono::milliseconds(1000)).status ==
-        200) {
-      return SecondsSince(t0);
+    const auto r = it::HttpRequest(riskd.metrics_port(), "GET", "/readyz", "", {}, std::chrono::milliseconds(1000));
+    if (r.status != 0 && std::isnan(s.healthz)) s.healthz = SecondsSince(t0);
+    if (std::isnan(s.assigned) && Count(riskd.Stderr(), "\"partitions assigned\"") > assigned_before) {
+      s.assigned = SecondsSince(t0);
+    }
+    if (r.status == 200) {
+      s.ready = SecondsSince(t0);
+      if (std::isnan(s.assigned)) s.assigned = s.ready;
+      return s;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   throw std::runtime_error("riskd never became ready:\n" + riskd.Stderr());
+}
+
+void AddStartup(JsonLine& j, const std::string& prefix, const Startup& s) {
+  j.Add(prefix + "_seconds", s.ready).Add(prefix + "_http_up_seconds", s.healthz)
+      .Add(prefix + "_partitions_assigned_seconds", s.assigned);
 }
 
 int Recovery(Context& ctx) {
@@ -627,28 +653,34 @@ int Recovery(Context& ctx) {
   Build(ctx, riskd_dir, accounts, partitions);
   auto cluster = StartCluster(partitions);
   const auto bootstrap = cluster->bootstrap();
-  it::RiskdProcess riskd(riskd_dir, BaseConfig(bootstrap));
+  auto config = BaseConfig(bootstrap);
+  // Static membership (kafka.instance_id): a restarted member takes its
+  // partitions back without waiting for the group to expire the old one.
+  const auto instance_id = ctx.flags.Str("instance-id", "");
+  config.instance_id = instance_id;
+  it::RiskdProcess riskd(riskd_dir, config);
   CommitProbe probe(bootstrap, "riskd", kInput, partitions);
 
-  const double first = TimeToReady(riskd);
+  const auto first = TimeToReady(riskd);
   ProduceTouches(bootstrap, partitions, accounts, touches, 1);
   if (!WaitCommitted(probe, touches, riskd, std::chrono::seconds(600))) throw std::runtime_error("no catch-up");
   if (riskd.Terminate() != 0) throw std::runtime_error("riskd did not stop cleanly:\n" + riskd.Stderr());
-  const double clean = TimeToReady(riskd);
+  const auto clean = TimeToReady(riskd);
 
   // Work in flight, then SIGKILL: the restart replays from the stored offsets.
   ProduceTouches(bootstrap, partitions, accounts, touches, 2);
   WaitCommitted(probe, 2 * touches - touches / 2, riskd, std::chrono::seconds(600));
   riskd.Kill();
-  const double killed = TimeToReady(riskd);
+  const auto killed = TimeToReady(riskd);
   if (!WaitCommitted(probe, 2 * touches, riskd, std::chrono::seconds(600))) throw std::runtime_error("no catch-up");
   riskd.Terminate();
 
   JsonLine j;
-  j.Add("bench", "recovery").Add("accounts", accounts)
-      .Add("first_start_seconds", first).Add("after_clean_stop_seconds", clean)
-      .Add("after_sigkill_seconds", killed)
-      .Add("session_timeout_ms", int64_t{10000});
+  j.Add("bench", "recovery").Add("accounts", accounts).Add("static_membership", !instance_id.empty());
+  AddStartup(j, "first_start", first);
+  AddStartup(j, "after_clean_stop", clean);
+  AddStartup(j, "after_sigkill", killed);
+  j.Add("session_timeout_ms", int64_t{10000});
   std::cout << j.str() << std::endl;
   return 0;
 }

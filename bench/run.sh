@@ -80,18 +80,27 @@ case "$name" in
     if $smoke; then limit=3000; else limit=500000; fi
     run state state --events "$events" --limit "$limit" --partitions "$partitions" ;;
   memory)
+    # Each account gets one login (--events-per-account 1) so that 10 M
+    # accounts build in minutes; RISKD_BENCH_MEMORY_SIZES="N …" chooses the sizes.
     if $smoke; then sizes=(2000); a=(--touch-events 2000 --seconds 2 --stats-wait-seconds 0)
-    else sizes=(100000 1000000 10000000); a=(--touch-events 200000 --seconds 10); fi
+    else sizes=(${RISKD_BENCH_MEMORY_SIZES:-100000 1000000 10000000}); a=(--touch-events 200000 --seconds 10); fi
     all=()
     for n in "${sizes[@]}"; do
-      all+=("$(run "memory-$n" memory --riskd "$riskd" --accounts "$n" --partitions "$partitions" \
+      all+=("$(run "memory-$n" memory --riskd "$riskd" --accounts "$n" --partitions "$partitions" --events-per-account 1 \
         --wrk-script "$here/wrk_evaluate.lua" "${a[@]}")")
       printf '%s\n' "${all[-1]}" >&2
     done
     printf '%s\n' "${all[@]}" | jq -c -s '{bench: "memory", runs: .}' | tee "$data/results/memory.json" ;;
   recovery)
     if $smoke; then a=(--accounts 2000 --touch-events 1000); else a=(--accounts 1000000 --touch-events 50000); fi
-    run recovery recovery --riskd "$riskd" --partitions "$partitions" "${a[@]}" ;;
+    a+=(--events-per-account 1)
+    # riskd's defaults, then with static membership (kafka.instance_id).
+    r1=$(run recovery-default recovery --riskd "$riskd" --partitions "$partitions" "${a[@]}")
+    printf '%s\n' "$r1" >&2
+    r2=""
+    $smoke || r2=$(run recovery-static recovery --riskd "$riskd" --partitions "$partitions" "${a[@]}" \
+      --instance-id riskd-bench-1)
+    printf '%s\n%s\n' "$r1" "$r2" | jq -c -s '{bench: "recovery", runs: .}' | tee "$data/results/recovery.json" ;;
   all)
     for n in ingest ingest_json state latency api recovery memory; do
       s=(); $smoke && s=(--smoke)
