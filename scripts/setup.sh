@@ -12,6 +12,8 @@ PACKAGES=(
   libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   # tools the tests and demo use
   curl openssl kcat procps wrk
+  # benchmarks (bench/): RocksDB's db_bench
+  rocksdb-tools
   # deploy checks: promtool and the server, systemd-analyze, JSON and YAML queries
   prometheus systemd jq yq python3
 )

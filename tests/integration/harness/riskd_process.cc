@@ -18,7 +18,7 @@ namespace riskd::it {
 namespace fs = std::filesystem;
 
 const char* RiskdBinary() {
-  // Tools outside the test tree (bench/riskd_load) name the binary at run time.
+  // Tools outside the test tree (bench/riskd_bench) name the binary at run time.
   const char* override_path = std::getenv("RISKD_BINARY_OVERRIDE");
   return override_path ? override_path : RISKD_BINARY;
 }
