@@ -81,6 +81,9 @@ TEST(WriteFailureTest, FailedWritesPauseAndRetryWithoutLosingOrDoubleCounting) {
                   Sum(scrape, "riskd_events_rejected_total"),
               static_cast<double>(stream.size()))
         << "every consumed message counted exactly once, retries included";
+    // Readiness is recomputed by the pipeline's housekeeping (every 200 ms),
+    // so it may trail the commit that WaitCaughtUp saw.
+    for (int i = 0; i < 100 && !daemon.Ready().ready; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     EXPECT_TRUE(daemon.Ready().ready) << daemon.Ready().reason;
     daemon.Stop();
   }
