@@ -19,6 +19,18 @@ class Registry;
 
 namespace riskd::metrics {
 
+// riskd_shadow_disagreements_total{kind}: where the candidate config of
+// scoring.shadow_config answered otherwise than the live one.
+enum class ShadowDisagreement {
+  kLevel,     // an event: the level as of its time after applying it
+  kUpdate,    // an event: one config publishes a RiskUpdate, the other not
+  kDecision,  // an evaluate call: ALLOW / STEP_UP / DENY
+  kFactors,   // an evaluate call: same decision, other acceptableFactors
+};
+inline constexpr int kShadowDisagreementCount = 4;
+// The `kind` label: "level", "update", "decision", "factors".
+std::string_view name(ShadowDisagreement kind);
+
 class Metrics {
  public:
   // `build_version` is exported as riskd_build_info{version}.
@@ -53,6 +65,7 @@ class Metrics {
   // running restore still has to read; removed when it ends.
   void SetRestoreRemaining(int32_t partition, int64_t messages);
   void RemoveRestoreRemaining(int32_t partition);
+  void ShadowDisagreed(ShadowDisagreement kind);  // every kind is pre-created: no lock
 
   // --- the API
   void Evaluation(std::string_view action, std::string_view decision);
