@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,11 +25,51 @@
 
 namespace riskd::scoring {
 
+struct ScoringConfig;
+
 // A 64-bit hash of an event id and the event's time, for dedupe.
 struct SeenId {
   std::uint64_t hash = 0;
   EpochMicros at = 0;
   bool operator==(const SeenId&) const = default;
+};
+
+// A cache beside the state, not part of it: the sealed summary with the
+// pending events folded in order, as an engine last computed it (what every
+// answer reads), tagged with the config it was folded under. Never
+// serialized or compared. A copy of a state starts without one (a copy may
+// be handed to an engine with another config: a shadow seeded from the live
+// state); a move keeps it. Engine::Apply keeps it current, so a state that
+// lives across many events (riskctl replay, a poll batch) does not copy its
+// summary per event; Risk/Evaluate only read it.
+class ViewCache {
+ public:
+  ViewCache() = default;
+  ViewCache(const ViewCache&) {}
+  ViewCache& operator=(const ViewCache&) {
+    Clear();
+    return *this;
+  }
+  ViewCache(ViewCache&&) noexcept = default;
+  ViewCache& operator=(ViewCache&&) noexcept = default;
+
+  // The cached view if it was folded under `config`, else nullptr.
+  Summary* Get(const ScoringConfig* config) const {
+    return config_ && config_.get() == config ? view_.get() : nullptr;
+  }
+  // Caches a copy of `view`, folded under `config` (held, so that its
+  // address cannot be reused by another config while cached).
+  Summary& Set(std::shared_ptr<const ScoringConfig> config, const Summary& view) {
+    if (!view_) view_ = std::make_unique<Summary>();
+    *view_ = view;  // reuses the buffers of the previous view
+    config_ = std::move(config);
+    return *view_;
+  }
+  void Clear() { config_.reset(); }
+
+ private:
+  std::unique_ptr<Summary> view_;
+  std::shared_ptr<const ScoringConfig> config_;  // null: no view
 };
 
 struct AccountState {
@@ -45,6 +86,8 @@ struct AccountState {
   // Sorted by hash; entries older than duplicate_window behind the newest
   // event are pruned.
   std::vector<SeenId> seen_ids;
+  // Not state: see ViewCache. Engine-owned.
+  ViewCache view_cache;
 
   bool known() const { return newest_event_at != kNever; }
 

@@ -65,16 +65,24 @@ void Remember(std::vector<SeenId>& seen, std::uint64_t hash, EpochMicros at,
 }
 
 // Folds pending events into the sealed summary, oldest first, while they
-// are behind the watermark or the buffer is over its cap.
-void Seal(AccountState& state, const ScoringConfig& c) {
+// are behind the watermark or the buffer is over its cap. `view`, when
+// given, is the sealed summary with every pending event folded in order:
+// sealing them all makes the sealed summary exactly that, so it is copied
+// (into the buffers the sealed summary already has) instead of re-folded.
+void Seal(AccountState& state, const ScoringConfig& c, const Summary* view) {
   const EpochMicros watermark = state.newest_event_at - c.allowed_lateness;
   const auto cap = static_cast<std::size_t>(c.max_pending_events);
   std::size_t n = 0;
   while (n < state.pending.size() &&
          (state.pending[n].occurred_at < watermark ||
           state.pending.size() - n > cap)) {
-    Fold(state.sealed, state.pending[n], c);
     ++n;
+  }
+  if (n == 0) return;
+  if (view != nullptr && n == state.pending.size()) {
+    state.sealed = *view;
+  } else {
+    for (std::size_t i = 0; i < n; ++i) Fold(state.sealed, state.pending[i], c);
   }
   state.pending.erase(state.pending.begin(), state.pending.begin() + n);
 }
@@ -95,6 +103,15 @@ const Summary& View(const AccountState& state, const ScoringConfig& c,
 Engine::Engine(std::shared_ptr<const ScoringConfig> config)
     : config_(std::move(config)) {}
 
+Summary& Engine::Rebuild(AccountState& state) const {
+  Summary& view = state.view_cache.Set(config_, state.sealed);
+  for (const Event& e : state.pending) Fold(view, e, *config_);
+  return view;
+}
+
+// The view kept in the state's cache (README "Event-time order"): rebuilt
+// from the sealed summary and the pending events when missing or folded
+// under another config, then carried forward event by event.
 ApplyResult Engine::Apply(AccountState& state, const Event& original) const {
   const ScoringConfig& c = *config_;
   const EpochMicros t = original.occurred_at;
@@ -114,38 +131,43 @@ ApplyResult Engine::Apply(AccountState& state, const Event& original) const {
   state.newest_event_at = std::max(state.newest_event_at, t);
   Remember(state.seen_ids, hash, t, state.newest_event_at, c);
   // Sealing under the new watermark does not change the view (the sealed
-  // events are folded in the same order either way); doing it first lets
-  // the common case compute the "before" view without a copy.
-  Seal(state, c);
-
-  Summary scratch;
-  const Summary* view = &View(state, c, scratch);
+  // events are folded in the same order either way).
+  Summary* view = state.view_cache.Get(config_.get());
+  Seal(state, c, view);
+  if (view == nullptr) view = &Rebuild(state);
   out.previous_level = LevelAt(*view, t, c);
-  const auto before_firings = view->firings;
 
   const bool in_order = !out.late && (state.pending.empty() ||
                                       EventLess(state.pending.back(), event));
-  if (out.late) {
-    Fold(state.sealed, event, c);  // outside order: too late to place
-  } else {
-    state.pending.insert(std::upper_bound(state.pending.begin(),
-                                          state.pending.end(), event, EventLess),
-                         event);
-  }
+  FiringJournal journal;
+  std::array<std::optional<StoredFiring>, kRuleCount> before_firings;
   if (in_order) {
     // The common case: the event goes last, so the view after it is the
-    // view before it with the event folded on top. Saves a re-fold.
-    if (view != &scratch) scratch = *view;
-    Fold(scratch, event, c);
-    view = &scratch;
+    // view before it with the event folded on top, in place; the journal
+    // keeps the firings it replaces.
+    state.pending.push_back(event);
+    Fold(*view, event, c, &journal);
+  } else {
+    before_firings = view->firings;
+    if (out.late) {
+      Fold(state.sealed, event, c);  // outside order: too late to place
+    } else {
+      state.pending.insert(std::upper_bound(state.pending.begin(),
+                                            state.pending.end(), event, EventLess),
+                           event);
+    }
+    view = &Rebuild(state);
   }
-  Seal(state, c);  // only the cap can seal here; the view is unchanged
-  if (!in_order) view = &View(state, c, scratch);
+  Seal(state, c, view);  // only the cap can seal here; the view is unchanged
   const Summary& after = *view;
 
   for (int r = 0; r < kRuleCount; ++r) {
     const auto& now = after.firings[r];
-    if (!now || now == before_firings[r]) continue;
+    if (!now) continue;
+    if (in_order ? (!journal.saved[r] || now == journal.previous[r])
+                 : now == before_firings[r]) {
+      continue;
+    }
     const auto rule = static_cast<RuleId>(r);
     const bool shadow = c.rule(rule).shadow;
     out.new_firings.push_back(Firing{rule, now->fired_at, now->points,
@@ -159,6 +181,9 @@ ApplyResult Engine::Apply(AccountState& state, const Event& original) const {
 }
 
 RiskReport Engine::Risk(const AccountState& state, EpochMicros as_of) const {
+  if (const Summary* cached = state.view_cache.Get(config_.get())) {
+    return BuildReport(*cached, state, as_of, *config_);
+  }
   Summary scratch;
   return BuildReport(View(state, *config_, scratch), state, as_of, *config_);
 }
@@ -167,7 +192,8 @@ EvaluateResult Engine::Evaluate(const AccountState& state,
                                 const EvaluateRequest& request,
                                 EpochMicros as_of) const {
   Summary scratch;
-  const Summary& view = View(state, *config_, scratch);
+  const Summary* cached = state.view_cache.Get(config_.get());
+  const Summary& view = cached ? *cached : View(state, *config_, scratch);
   return Decide(view, BuildReport(view, state, as_of, *config_), request,
                 as_of, *config_);
 }

@@ -109,6 +109,9 @@ class Engine {
                           EpochMicros as_of) const;
 
  private:
+  // Folds the state's view afresh into its cache (account_state.h).
+  Summary& Rebuild(AccountState& state) const;
+
   std::shared_ptr<const ScoringConfig> config_;
 };
 

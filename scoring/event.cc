@@ -6,7 +6,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-
+#include <charconv>
 #include <cstdio>
 
 #include "riskd/v1/account_event.pb.h"
@@ -41,10 +41,45 @@ void CopyContext(const v1::Context& c, Event& e) {
   }
 }
 
+// Dotted-quad IPv4 in the one spelling inet_pton(AF_INET) accepts: four
+// decimal parts of 1-3 digits, no leading zeros, each at most 255. The
+// common case, parsed without a copy; anything else goes to inet_pton.
+bool ParseIpv4(std::string_view ip, unsigned char out[4]) {
+  std::size_t i = 0;
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (i >= ip.size() || ip[i] != '.') return false;
+      ++i;
+    }
+    const std::size_t start = i;
+    unsigned value = 0;
+    while (i < ip.size() && ip[i] >= '0' && ip[i] <= '9' && i - start < 3) {
+      value = value * 10 + static_cast<unsigned>(ip[i] - '0');
+      ++i;
+    }
+    const std::size_t digits = i - start;
+    if (digits == 0 || value > 255 || (digits > 1 && ip[start] == '0')) return false;
+    out[part] = static_cast<unsigned char>(value);
+  }
+  return i == ip.size();
+}
+
+std::string Ipv4Network(const unsigned char* b) {
+  char out[24];
+  char* p = out;
+  for (int k = 0; k < 3; ++k) {
+    p = std::to_chars(p, out + sizeof out, static_cast<unsigned>(b[k])).ptr;
+    *p++ = '.';
+  }
+  static constexpr char kTail[] = "0/24";
+  return std::string(out, p).append(kTail, sizeof kTail - 1);
+}
+
 }  // namespace
 
 std::string NetworkKey(std::string_view ip) {
   if (ip.empty() || ip.size() > 64) return "";
+  if (unsigned char v4[4]; ParseIpv4(ip, v4)) return Ipv4Network(v4);
   const std::string text(ip);  // inet_pton needs a terminated string
   unsigned char b[16];
   if (inet_pton(AF_INET, text.c_str(), b) == 1) {

@@ -6,17 +6,24 @@
 namespace riskd::scoring {
 namespace {
 
-void Record(Summary& s, RuleId rule, EpochMicros at, rules::Evidence ev) {
-  auto& slot = s.firings[static_cast<int>(rule)];
+void Record(Summary& s, RuleId rule, EpochMicros at, rules::Evidence ev,
+            FiringJournal* journal) {
+  const int r = static_cast<int>(rule);
+  auto& slot = s.firings[r];
   // "Most recent in event time": a late event cannot displace a later one.
   if (slot && slot->fired_at > at) return;
+  if (journal && !journal->saved[r]) {
+    journal->saved[r] = true;
+    journal->previous[r] = std::move(slot);
+  }
   slot = StoredFiring{at, ev.points, std::move(ev.event_ids),
                       std::move(ev.detail)};
 }
 
 }  // namespace
 
-void Fold(Summary& s, const Event& e, const ScoringConfig& c) {
+void Fold(Summary& s, const Event& e, const ScoringConfig& c,
+          FiringJournal* journal) {
   const Familiarity familiarity = e.kind == EventKind::kLabel
                                       ? Familiarity::kNotJudged
                                       : Judge(s, e, c);
@@ -26,7 +33,7 @@ void Fold(Summary& s, const Event& e, const ScoringConfig& c) {
     if (!rc.enabled) continue;
     const rules::RuleInput in{e, rc, familiarity};
     if (auto evidence = rules::CheckOf(rule)(in, s)) {
-      Record(s, rule, e.occurred_at, std::move(*evidence));
+      Record(s, rule, e.occurred_at, std::move(*evidence), journal);
     }
   }
   ApplyEffects(s, e, familiarity == Familiarity::kUnfamiliar, c);

@@ -90,9 +90,11 @@ Status Daemon::LoadConfig() {
   if (log::Level level; log::ParseLevel(settings_.log_level, &level)) log::SetLevel(level);
   settings_.store.clock = clock_;
   settings_.store.writer = options_.store_writer;
-  scoring_ = std::make_unique<pipeline::ScoringHolder>(std::make_shared<const pipeline::ScoringSnapshot>(
-      pipeline::ScoringSnapshot{std::make_shared<const scoring::Engine>(settings_.scoring), settings_.config_version}));
+  scoring_ = std::make_unique<pipeline::ScoringHolder>(SnapshotOf(settings_));
   SetRunning(settings_);
+  if (settings_.shadow_scoring) {
+    log::Info("app", "shadow config in force", {{"shadow_config_version", settings_.shadow_version}});
+  }
   return OkStatus();
 }
 
@@ -163,6 +165,17 @@ Status Daemon::StartHttp() {
   return OkStatus();
 }
 
+std::shared_ptr<const pipeline::ScoringSnapshot> Daemon::SnapshotOf(const Settings& settings) {
+  pipeline::ScoringSnapshot snapshot;
+  snapshot.engine = std::make_shared<const scoring::Engine>(settings.scoring);
+  snapshot.config_version = settings.config_version;
+  if (settings.shadow_scoring) {
+    snapshot.shadow_engine = std::make_shared<const scoring::Engine>(settings.shadow_scoring);
+    snapshot.shadow_version = settings.shadow_version;
+  }
+  return std::make_shared<const pipeline::ScoringSnapshot>(std::move(snapshot));
+}
+
 std::string Daemon::kafka_bootstrap() const { return embedded_ ? embedded_->bootstrap() : ""; }
 
 void Daemon::SetRunning(const Settings& settings) {
@@ -170,6 +183,10 @@ void Daemon::SetRunning(const Settings& settings) {
   running->config = settings.config;
   running->engine = std::make_shared<const scoring::Engine>(settings.scoring);
   running->version = settings.config_version;
+  if (settings.shadow_scoring) {
+    running->shadow_engine = std::make_shared<const scoring::Engine>(settings.shadow_scoring);
+    running->shadow_version = settings.shadow_version;
+  }
   std::lock_guard lock(running_mu_);
   running_ = std::move(running);
 }
@@ -186,6 +203,12 @@ std::shared_ptr<const http::RunningConfig> Daemon::CurrentConfig() {
 Result<std::optional<scoring::AccountState>> Daemon::ReadAccount(std::string_view account_id) {
   if (!pipeline_) return Error{"unavailable", "not consuming yet"};
   return pipeline_->ReadAccount(account_id);
+}
+
+Result<std::optional<scoring::AccountState>> Daemon::ReadShadowAccount(std::string_view account_id,
+                                                                       std::string_view shadow_version) {
+  if (!pipeline_) return Error{"unavailable", "not consuming yet"};
+  return pipeline_->ReadShadowAccount(account_id, shadow_version);
 }
 
 Result<scoring::EpochMicros> Daemon::ApplyLabel(std::string_view account_id, scoring::Label label,
@@ -222,14 +245,15 @@ http::ReloadOutcome Daemon::ReloadConfig() {
   }
   // Scoring, policy and thresholds take effect at once (next batch, next
   // request); Kafka, state and listener settings need a restart.
-  scoring_->Set(std::make_shared<const pipeline::ScoringSnapshot>(pipeline::ScoringSnapshot{
-      std::make_shared<const scoring::Engine>(settings->scoring), settings->config_version}));
+  scoring_->Set(SnapshotOf(*settings));
   SetRunning(*settings);
   if (metrics_) {
     metrics_->ConfigReload(true);
     metrics_->SetConfigVersion(settings->config_version);
   }
-  log::Info("app", "config reloaded", {{"config_version", settings->config_version}});
+  log::Info("app", "config reloaded",
+            {{"config_version", settings->config_version},
+             {"shadow_config_version", settings->shadow_scoring ? settings->shadow_version : "none"}});
   out.ok = true;
   out.version = settings->config_version;
   return out;

@@ -32,6 +32,7 @@ namespace riskd::pipeline {
 class Pipeline;
 class Publisher;
 class ScoringHolder;
+struct ScoringSnapshot;
 }  // namespace riskd::pipeline
 namespace riskd::metrics {
 class Metrics;
@@ -73,6 +74,8 @@ class Daemon final : public http::ApiBackend {
   scoring::EpochMicros Now() override;
   std::shared_ptr<const http::RunningConfig> CurrentConfig() override;
   Result<std::optional<scoring::AccountState>> ReadAccount(std::string_view account_id) override;
+  Result<std::optional<scoring::AccountState>> ReadShadowAccount(std::string_view account_id,
+                                                                 std::string_view shadow_version) override;
   Result<scoring::EpochMicros> ApplyLabel(std::string_view account_id, scoring::Label label, std::string_view note,
                                           std::string_view analyst) override;
   Status Audit(const http::AuditRecord& record) override;
@@ -92,6 +95,7 @@ class Daemon final : public http::ApiBackend {
   Status StartTelemetry();
 
   void SetRunning(const Settings& settings);
+  static std::shared_ptr<const pipeline::ScoringSnapshot> SnapshotOf(const Settings& settings);
 
   DaemonOptions options_;
   SystemClock system_clock_;

@@ -19,6 +19,8 @@ Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>*
   s.config = config;
   s.config_version = loaded.config_version;
   s.scoring = std::shared_ptr<const scoring::ScoringConfig>(config, &config->scoring);
+  s.shadow_scoring = loaded.shadow_scoring;
+  s.shadow_version = loaded.shadow_version;
 
   s.store.dir = config->state.dir;
   s.store.sync = config->state.sync;

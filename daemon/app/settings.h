@@ -23,6 +23,9 @@ struct Settings {
   std::shared_ptr<const config::Config> config;  // as loaded, for GET /v1/config
   std::string config_version;                     // configVersion
   std::shared_ptr<const scoring::ScoringConfig> scoring;
+  // scoring.shadow_config's candidate (null: no shadow) and its configVersion.
+  std::shared_ptr<const scoring::ScoringConfig> shadow_scoring;
+  std::string shadow_version;
 
   store::StoreOptions store;  // clock and writer are filled in by the Daemon
   kafka::ConsumerOptions consumer;

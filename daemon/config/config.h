@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -102,7 +103,9 @@ struct Config {
   LogConfig log;
   ReadinessConfig readiness;
   // scoring.shadow_config: a candidate config file evaluated beside the live
-  // one, never affecting answers (issue 7). Empty: none.
+  // one, never affecting answers (issue 7). Empty: none. A riskd config file
+  // of its own; only its scoring.* and policy.* matter (the rest, including
+  // its own shadow_config, is checked for syntax and otherwise ignored).
   std::string shadow_config;
   // scoring.* and policy.*: the knob table of scoring/config.h.
   scoring::ScoringConfig scoring;
@@ -115,6 +118,12 @@ struct LoadResult {
   // "auth.tokens[1].sha256"), or the file name for whole-file problems.
   std::vector<scoring::ConfigProblem> problems;
   std::string config_version;  // ConfigVersion(config); set only when ok()
+  // scoring.shadow_config, loaded (when set and LoadOptions::check_files):
+  // the candidate file's scoring.* and policy.* and its own configVersion.
+  // Its problems are this result's problems, under the key
+  // scoring.shadow_config ("<file>: <key>: <problem>"). Null when no shadow.
+  std::shared_ptr<const scoring::ScoringConfig> shadow_scoring;
+  std::string shadow_version;
   bool ok() const { return problems.empty(); }
 };
 

@@ -361,6 +361,30 @@ class Loader {
   std::set<std::string> branches_;  // proper prefixes of key paths
 };
 
+// The candidate of scoring.shadow_config, read with the same loader. Its
+// files are not checked (only its scoring part is used) and so its own
+// shadow_config is not followed: a copy of the live file, shadow key and
+// all, is a valid candidate. Skipped when the path itself is already a
+// problem (unreadable) or files are not checked (offline tools).
+void LoadShadow(LoadResult& result, const LoadOptions& options) {
+  const std::string& path = result.config.shadow_config;
+  if (path.empty() || !options.check_files) return;
+  for (const ConfigProblem& p : result.problems) {
+    if (p.path == "scoring.shadow_config") return;
+  }
+  LoadOptions candidate_options;
+  candidate_options.check_files = false;
+  LoadResult candidate = LoadConfig(path, candidate_options);
+  for (const ConfigProblem& p : candidate.problems) {
+    // Whole-file problems are already named by the file.
+    const std::string where = p.path == path ? path : path + ": " + p.path;
+    result.problems.push_back(ConfigProblem{"scoring.shadow_config", where + ": " + p.message});
+  }
+  if (!candidate.ok()) return;
+  result.shadow_scoring = std::make_shared<const scoring::ScoringConfig>(std::move(candidate.config.scoring));
+  result.shadow_version = candidate.config_version;
+}
+
 }  // namespace
 
 LoadResult ParseConfig(std::string_view yaml_text, std::string_view source,
@@ -379,6 +403,7 @@ LoadResult ParseConfig(std::string_view yaml_text, std::string_view source,
   }
   result.problems = std::move(loader.problems);
   for (ConfigProblem& p : CheckConfig(result.config, options)) result.problems.push_back(std::move(p));
+  LoadShadow(result, options);
   if (result.ok()) result.config_version = ConfigVersion(result.config);
   return result;
 }

@@ -126,6 +126,7 @@ Response ServeEvaluate(const Call& call) {
     return Unavailable("cannot record the decision in the audit trail");
   }
   call.metrics.Evaluation(scoring::name(request.action), scoring::name(result.decision));
+  ShadowEvaluate(call, *account_id, read.state ? *read.state : empty, request, as_of, result);
   return JsonResponse(200, RenderEvaluate(result, *decision_id, call.running.version));
 }
 

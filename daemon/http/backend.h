@@ -31,6 +31,9 @@ struct RunningConfig {
   std::shared_ptr<const config::Config> config;
   std::shared_ptr<const scoring::Engine> engine;
   std::string version;  // configVersion
+  // scoring.shadow_config's candidate (null: no shadow) and its configVersion.
+  std::shared_ptr<const scoring::Engine> shadow_engine;
+  std::string shadow_version;
 };
 
 struct Readiness {
@@ -68,6 +71,16 @@ class ApiBackend {
   // never seen. Error code "unavailable" when this instance cannot answer for
   // the account right now (partition not owned, not restored) -> 503.
   virtual Result<std::optional<scoring::AccountState>> ReadAccount(std::string_view account_id) = 0;
+
+  // The account's state under the shadow config of `shadow_version`;
+  // nullopt when there is none of that version yet (a shadow starts from the
+  // live state). Default: never any (backends without a shadow store).
+  virtual Result<std::optional<scoring::AccountState>> ReadShadowAccount(std::string_view account_id,
+                                                                         std::string_view shadow_version) {
+    (void)account_id;
+    (void)shadow_version;
+    return std::optional<scoring::AccountState>();
+  }
 
   // Applies an analyst label at `Now()` through the same serialized path as
   // the account's events, durably, and returns the label's time. A read

@@ -26,6 +26,14 @@ Response ServeConfig(const Call& call) {
   // than re-parsed so 64-bit numbers keep every digit.
   google::protobuf::Struct head;
   (*head.mutable_fields())["configVersion"] = StringValue(call.running.version);
+  // Whether a candidate config runs beside this one (scoring.shadow_config),
+  // and which version of it: what riskd_shadow_disagreements_total compares.
+  auto& shadow = *(*head.mutable_fields())["shadow"].mutable_struct_value()->mutable_fields();
+  shadow["enabled"].set_bool_value(call.running.shadow_engine != nullptr);
+  if (call.running.shadow_engine) {
+    shadow["file"] = StringValue(call.running.config->shadow_config);
+    shadow["configVersion"] = StringValue(call.running.shadow_version);
+  }
   Response response = JsonResponse(200, head);
   response.body.pop_back();  // the closing brace
   response.body += R"(,"config":)" +

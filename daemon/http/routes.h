@@ -4,6 +4,8 @@
 // and answer.
 #pragma once
 
+#include <string>
+
 #include "daemon/http/auth.h"
 #include "daemon/http/backend.h"
 #include "daemon/http/message.h"
@@ -31,6 +33,12 @@ struct Call {
 Response ServeRisk(const Call& call);
 Response ServeEvaluate(const Call& call);
 Response ServeFeedback(const Call& call);
+// shadow_evaluate.cc: the evaluate question put to the shadow config too
+// (when one is in force); counts and logs a disagreement, never changes
+// the answer.
+void ShadowEvaluate(const Call& call, const std::string& account_id, const scoring::AccountState& live_state,
+                    const scoring::EvaluateRequest& request, scoring::EpochMicros as_of,
+                    const scoring::EvaluateResult& live);
 // config_routes.cc
 Response ServeConfig(const Call& call);
 Response ServeConfigReload(const Call& call);

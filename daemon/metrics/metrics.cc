@@ -106,6 +106,16 @@ const Histogram::BucketBoundaries kHttpBuckets = {0.0001, 0.00025, 0.0005, 0.001
 
 }  // namespace
 
+std::string_view name(ShadowDisagreement kind) {
+  switch (kind) {
+    case ShadowDisagreement::kLevel: return "level";
+    case ShadowDisagreement::kUpdate: return "update";
+    case ShadowDisagreement::kDecision: return "decision";
+    case ShadowDisagreement::kFactors: return "factors";
+  }
+  return "unknown";
+}
+
 struct Metrics::Impl {
   std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
 
@@ -159,6 +169,10 @@ struct Metrics::Impl {
       .Register(*registry).Add({});
   Family<Gauge>& restore_remaining_family = prometheus::BuildGauge()
       .Name("riskd_restore_remaining_messages").Help("Changelog messages a running partition restore still has to read")
+      .Register(*registry);
+  Family<Counter>& shadow_family = prometheus::BuildCounter()
+      .Name("riskd_shadow_disagreements_total")
+      .Help("Events and evaluate calls where the shadow config (scoring.shadow_config) disagreed with the live one")
       .Register(*registry);
   Family<Counter>& evaluations_family = prometheus::BuildCounter()
       .Name("riskd_evaluations_total").Help("Evaluate answers by action and decision").Register(*registry);
@@ -230,6 +244,8 @@ struct Metrics::Impl {
   Labeled<Counter> client_errors{client_errors_family, {"client", "reason"}};
   Labeled<Gauge> broker_up{broker_up_family, {"client", "broker"}};
 
+  Counter* shadow[kShadowDisagreementCount] = {};
+
   std::mutex config_mu;
   Gauge* config_info = nullptr;
 
@@ -256,6 +272,9 @@ struct Metrics::Impl {
         if (from != to) transitions.Precreate({from, to});
     for (auto a : AllNames<scoring::Action, scoring::kActionCount>())
       for (auto d : AllNames<scoring::Decision, scoring::kDecisionCount>()) evaluations.Precreate({a, d});
+    for (int k = 0; k < kShadowDisagreementCount; ++k) {
+      shadow[k] = &shadow_family.Add({{"kind", std::string(name(static_cast<ShadowDisagreement>(k)))}});
+    }
     reloads.Precreate({"success"});
     reloads.Precreate({"failure"});
     // The delivery failures seen in practice (broker outage, oversized).
@@ -329,6 +348,7 @@ void Metrics::SetRestoreRemaining(int32_t partition, int64_t messages) {
   impl_->restore_remaining.Get({std::to_string(partition)}).Set(static_cast<double>(messages));
 }
 void Metrics::RemoveRestoreRemaining(int32_t partition) { impl_->restore_remaining.Remove({std::to_string(partition)}); }
+void Metrics::ShadowDisagreed(ShadowDisagreement kind) { impl_->shadow[static_cast<int>(kind)]->Increment(); }
 
 void Metrics::Evaluation(std::string_view action, std::string_view decision) {
   impl_->evaluations.Get({action, decision}).Increment();

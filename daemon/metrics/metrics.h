@@ -46,6 +46,17 @@ struct KafkaBrokerState {
   std::string broker;  // librdkafka's name, "host:port/id"
   bool up = false;
 };
+// riskd_shadow_disagreements_total{kind}: where the candidate config of
+// scoring.shadow_config answered otherwise than the live one.
+enum class ShadowDisagreement {
+  kLevel,     // an event: the level as of its time after applying it
+  kUpdate,    // an event: one config publishes a RiskUpdate, the other not
+  kDecision,  // an evaluate call: ALLOW / STEP_UP / DENY
+  kFactors,   // an evaluate call: same decision, other acceptableFactors
+};
+inline constexpr int kShadowDisagreementCount = 4;
+// The `kind` label: "level", "update", "decision", "factors".
+std::string_view name(ShadowDisagreement kind);
 
 class Metrics {
  public:
@@ -86,6 +97,7 @@ class Metrics {
   // running restore still has to read; removed when it ends.
   void SetRestoreRemaining(int32_t partition, int64_t messages);
   void RemoveRestoreRemaining(int32_t partition);
+  void ShadowDisagreed(ShadowDisagreement kind);  // every kind is pre-created: no lock
 
   // --- Kafka clients (librdkafka statistics and error callbacks)
   // `client`: "consumer" or "producer".

@@ -1,6 +1,7 @@
 #include "daemon/pipeline/batch_processor.h"
 
 #include "daemon/log/log.h"
+#include "daemon/log/rate_limit.h"
 #include "daemon/metrics/metrics.h"
 #include "daemon/pipeline/risk_update.h"
 #include "daemon/store/changelog.h"
@@ -13,6 +14,14 @@ std::optional<std::string_view> HeaderValue(const kafka::ConsumedMessage& m, std
     if (n == name) return std::string_view(v);
   }
   return std::nullopt;
+}
+
+// Disagreement samples and shadow-state trouble: a few lines per kind a
+// minute, the rest counted (one logger for the process; the metric has
+// every case).
+log::RateLimitedLogger& ShadowLog() {
+  static log::RateLimitedLogger logger("shadow", log::RateLimitOptions{5, std::chrono::seconds(60), 16});
+  return logger;
 }
 
 }  // namespace
@@ -36,7 +45,8 @@ const char* EventTypeName(scoring::EventKind kind) {
   return "unknown";
 }
 
-Result<BatchProcessor::Cached*> BatchProcessor::Load(int32_t partition, const std::string& account_id) {
+Result<BatchProcessor::Cached*> BatchProcessor::Load(int32_t partition, const std::string& account_id,
+                                                     const ScoringSnapshot& scoring) {
   auto it = cache_.find(account_id);
   if (it != cache_.end()) return &it->second;
   auto record = store_.GetAccount(partition, account_id);
@@ -47,12 +57,68 @@ Result<BatchProcessor::Cached*> BatchProcessor::Load(int32_t partition, const st
     if (!state) return Error{"corrupt_state", "account state does not parse: " + state.error().message};
     cached.state = std::move(*state);
   }
+  if (scoring.shadow_engine) {
+    if (auto s = LoadShadow(partition, account_id, scoring, cached); !s) return s.error();
+  }
   return &cache_.emplace(account_id, std::move(cached)).first->second;
+}
+
+// The shadow's own state of this candidate version, or else a copy of the
+// live state: a candidate starts from the history the live config has
+// folded (familiar contexts, resets, marks) rather than from nothing, which
+// would make every account look new to it and flood the disagreements.
+Status BatchProcessor::LoadShadow(int32_t partition, const std::string& account_id,
+                                  const ScoringSnapshot& scoring, Cached& cached) {
+  auto record = store_.GetShadowAccount(partition, account_id);
+  if (!record) {
+    if (record.error().code != "corrupt") return record.error();  // I/O: retry the batch
+  } else if (record->has_value() && (*record)->config_version == scoring.shadow_version) {
+    auto state = scoring::AccountState::Parse((*record)->state);
+    if (state) {
+      cached.shadow = std::move(*state);
+      return OkStatus();
+    }
+    record = Error{"corrupt", state.error().message};
+  }
+  if (!record) {
+    // The shadow never costs the live path an event: start it afresh.
+    ShadowLog().Warn("corrupt", "shadow state does not parse; seeded again from the live state",
+                     {{"account", account_id}, {"error", record.error().message}});
+  }
+  cached.shadow = cached.state;
+  return OkStatus();
+}
+
+void BatchProcessor::ApplyShadow(const std::string& account_id, Cached& cached, const scoring::Event& event,
+                                 const scoring::ApplyResult& live, const ScoringSnapshot& scoring,
+                                 BatchResult& result) {
+  const auto s = scoring.shadow_engine->Apply(*cached.shadow, event);
+  if (s.outcome == scoring::ApplyOutcome::kDuplicate) return;
+  cached.shadow_dirty = true;
+  // Compared only where both applied the event: a duplicate on one side
+  // alone (another duplicate_window) is no answer to compare.
+  if (live.outcome == scoring::ApplyOutcome::kDuplicate) return;
+  auto& out = result.outcome;
+  auto disagree = [&](metrics::ShadowDisagreement kind, std::string_view live_answer, std::string_view shadow_answer) {
+    ++out.shadow_disagreements[static_cast<int>(kind)];
+    if (out.shadow_samples.size() < BatchOutcome::kMaxShadowSamples) {
+      out.shadow_samples.push_back(
+          {kind, account_id, event.id, std::string(live_answer), std::string(shadow_answer)});
+    }
+  };
+  if (live.level != s.level) {
+    disagree(metrics::ShadowDisagreement::kLevel, scoring::name(live.level), scoring::name(s.level));
+  }
+  if (live.publish_update != s.publish_update) {
+    disagree(metrics::ShadowDisagreement::kUpdate, live.publish_update ? "publish" : "none",
+             s.publish_update ? "publish" : "none");
+  }
 }
 
 void BatchProcessor::Apply(const std::string& account_id, Cached& cached, const scoring::Event& event,
                            const ScoringSnapshot& scoring, BatchResult& result) {
   auto r = scoring.engine->Apply(cached.state, event);
+  if (cached.shadow) ApplyShadow(account_id, cached, event, r, scoring, result);
   auto& out = result.outcome;
   if (r.outcome == scoring::ApplyOutcome::kDuplicate) {
     ++out.duplicates;
@@ -121,7 +187,7 @@ Result<BatchResult> BatchProcessor::Process(int32_t partition,
       DeadLetter(*m, event.error(), result);
       continue;
     }
-    auto cached = Load(partition, proto->account_id());
+    auto cached = Load(partition, proto->account_id(), scoring);
     if (!cached) {
       if (cached.error().code != "corrupt_state") return cached.error();  // I/O: retry the batch
       log::Error("pipeline", "account state does not parse; event dead-lettered",
@@ -132,7 +198,7 @@ Result<BatchResult> BatchProcessor::Process(int32_t partition,
     Apply(proto->account_id(), **cached, *event, scoring, result);
   }
   for (const auto& [topic, offset] : next_offsets) result.write.next_offsets.emplace_back(topic, offset);
-  Finish(result);
+  Finish(result, scoring);
   return result;
 }
 
@@ -142,20 +208,26 @@ Result<BatchResult> BatchProcessor::ProcessLabel(int32_t partition, const std::s
   BatchResult result;
   result.write.partition = partition;
   result.write.sync = true;
-  auto cached = Load(partition, account_id);
+  auto cached = Load(partition, account_id, scoring);
   if (!cached) return cached.error();
   Apply(account_id, **cached, event, scoring, result);
   // A label is not a consumed message: riskd_events_total does not count it.
   result.outcome.applied.clear();
   result.outcome.applied_event_times.clear();
-  Finish(result);
+  Finish(result, scoring);
   return result;
 }
 
-void BatchProcessor::Finish(BatchResult& result) {
+void BatchProcessor::Finish(BatchResult& result, const ScoringSnapshot& scoring) {
   const int32_t p = result.write.partition;
   const std::string& changelog = options_.changelog_topic;
   for (auto& [id, cached] : cache_) {
+    // Shadow states stay local: no changelog record (a restored partition
+    // seeds its shadows again from the live states).
+    if (cached.shadow_dirty) {
+      result.write.shadow_accounts.emplace_back(
+          id, store::ShadowRecord{cached.shadow->newest_event_at, scoring.shadow_version, cached.shadow->Serialize()});
+    }
     if (!cached.dirty) continue;
     store::AccountRecord record{cached.state.newest_event_at, cached.state.Serialize()};
     // One changelog record per account per batch: its final state.
@@ -204,6 +276,18 @@ void BatchProcessor::Record(const BatchOutcome& o, metrics::Metrics& metrics, sc
   }
   for (auto at : o.applied_event_times) {
     metrics.ObserveEventLagSeconds(static_cast<double>(now - at) / scoring::kSecond);
+  }
+  for (int k = 0; k < metrics::kShadowDisagreementCount; ++k) {
+    for (int64_t i = 0; i < o.shadow_disagreements[k]; ++i) {
+      metrics.ShadowDisagreed(static_cast<metrics::ShadowDisagreement>(k));
+    }
+  }
+  // A sample, not a record: ids and answers only, never the payload.
+  for (const auto& sample : o.shadow_samples) {
+    const std::string_view kind = metrics::name(sample.kind);
+    ShadowLog().Write(log::Level::kInfo, kind, "shadow config disagrees",
+                      {{"kind", kind}, {"account", sample.account_id}, {"event_id", sample.event_id},
+                       {"live", sample.live}, {"shadow", sample.shadow}});
   }
 }
 

@@ -11,20 +11,19 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "daemon/kafka/message.h"
 #include "daemon/log/rate_limit.h"
+#include "daemon/metrics/metrics.h"
 #include "daemon/pipeline/pipeline_options.h"
 #include "daemon/pipeline/scoring_snapshot.h"
 #include "daemon/store/state_store.h"
 #include "scoring/engine.h"
 
-namespace riskd::metrics {
-class Metrics;
-}
 
 namespace riskd::pipeline {
 
@@ -40,6 +39,19 @@ struct BatchOutcome {
   std::vector<std::pair<scoring::Level, scoring::Level>> transitions;
   std::vector<scoring::EpochMicros> applied_event_times;
   std::vector<std::chrono::steady_clock::time_point> received;
+
+  // Where the shadow config disagreed with the live one (kind -> count),
+  // and a few of those cases for the log (at most kMaxShadowSamples).
+  struct ShadowSample {
+    metrics::ShadowDisagreement kind;
+    std::string account_id;
+    std::string event_id;
+    std::string live;    // the live answer (a level, "publish"/"none")
+    std::string shadow;  // the shadow's
+  };
+  static constexpr size_t kMaxShadowSamples = 4;
+  int64_t shadow_disagreements[metrics::kShadowDisagreementCount] = {};
+  std::vector<ShadowSample> shadow_samples;
 
   int64_t messages() const;
 };
@@ -80,16 +92,25 @@ class BatchProcessor {
   struct Cached {
     scoring::AccountState state;
     bool dirty = false;
+    // With a shadow engine: the account's state under the shadow config,
+    // committed beside `state` in the same write (exactly once for it too).
+    std::optional<scoring::AccountState> shadow;
+    bool shadow_dirty = false;
   };
-  // The account's state: from this batch's cache, else the store.
-  Result<Cached*> Load(int32_t partition, const std::string& account_id);
+  // The account's state (and its shadow state when the snapshot has a shadow
+  // engine): from this batch's cache, else the store.
+  Result<Cached*> Load(int32_t partition, const std::string& account_id, const ScoringSnapshot& scoring);
+  Status LoadShadow(int32_t partition, const std::string& account_id, const ScoringSnapshot& scoring,
+                    Cached& cached);
+  void ApplyShadow(const std::string& account_id, Cached& cached, const scoring::Event& event,
+                   const scoring::ApplyResult& live, const ScoringSnapshot& scoring, BatchResult& result);
   void Apply(const std::string& account_id, Cached& cached, const scoring::Event& event,
              const ScoringSnapshot& scoring, BatchResult& result);
   void DeadLetter(const kafka::ConsumedMessage& m, const Error& error, BatchResult& result);
-  // Adds the dirty accounts to the write, and their changelog records plus
-  // one offsets record (when the batch advanced offsets) to the outbox,
-  // after the batch's RiskUpdates and dead letters.
-  void Finish(BatchResult& result);
+  // Adds the dirty accounts (and shadow states) to the write, and their
+  // changelog records plus one offsets record (when the batch advanced
+  // offsets) to the outbox, after the batch's RiskUpdates and dead letters.
+  void Finish(BatchResult& result, const ScoringSnapshot& scoring);
 
   const store::StateStore& store_;
   const PipelineOptions& options_;

@@ -513,6 +513,24 @@ Result<std::optional<scoring::AccountState>> Pipeline::ReadAccount(std::string_v
   return std::optional<scoring::AccountState>(std::move(*state));
 }
 
+Result<std::optional<scoring::AccountState>> Pipeline::ReadShadowAccount(std::string_view account_id,
+                                                                         std::string_view shadow_version) {
+  bool found = false;
+  auto p = ResolvePartition(account_id, &found);
+  if (!p) return p.error();
+  if (!found) return std::optional<scoring::AccountState>();
+  auto record = deps_.store->GetShadowAccount(*p, account_id);
+  if (!record) return record.error();
+  // Another candidate's state is no use to this one (BatchProcessor seeds a
+  // new one from the live state on the account's next event).
+  if (!record->has_value() || (*record)->config_version != shadow_version) {
+    return std::optional<scoring::AccountState>();
+  }
+  auto state = scoring::AccountState::Parse((*record)->state);
+  if (!state) return state.error();
+  return std::optional<scoring::AccountState>(std::move(*state));
+}
+
 Result<scoring::EpochMicros> Pipeline::ApplyLabel(std::string_view account_id, scoring::Label label,
                                                   std::string_view note) {
   bool found = false;

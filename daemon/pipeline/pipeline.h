@@ -66,6 +66,10 @@ class Pipeline final : public kafka::RebalanceListener {
   // The account's last committed state; "unavailable" when this instance
   // does not serve its partition now.
   Result<std::optional<scoring::AccountState>> ReadAccount(std::string_view account_id);
+  // The account's last committed state under the shadow config of
+  // `shadow_version`; nullopt when none of that version is stored.
+  Result<std::optional<scoring::AccountState>> ReadShadowAccount(std::string_view account_id,
+                                                                 std::string_view shadow_version);
   // Applies an analyst label at the clock's now, serialized with the
   // account's events, fsynced before it returns; returns the label's time.
   Result<scoring::EpochMicros> ApplyLabel(std::string_view account_id, scoring::Label label, std::string_view note);

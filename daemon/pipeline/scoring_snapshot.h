@@ -8,14 +8,27 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include "scoring/engine.h"
 
 namespace riskd::pipeline {
 
 struct ScoringSnapshot {
+  ScoringSnapshot() = default;
+  ScoringSnapshot(std::shared_ptr<const scoring::Engine> engine, std::string config_version,
+                  std::shared_ptr<const scoring::Engine> shadow_engine = nullptr, std::string shadow_version = {})
+      : engine(std::move(engine)),
+        config_version(std::move(config_version)),
+        shadow_engine(std::move(shadow_engine)),
+        shadow_version(std::move(shadow_version)) {}
+
   std::shared_ptr<const scoring::Engine> engine;
   std::string config_version;
+  // The candidate of scoring.shadow_config (null: none), applied beside the
+  // live engine to its own states; never affects answers or RiskUpdates.
+  std::shared_ptr<const scoring::Engine> shadow_engine;
+  std::string shadow_version;
 };
 
 class ScoringHolder {

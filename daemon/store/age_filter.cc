@@ -46,7 +46,7 @@ class AgeOutFilterFactory final : public rocksdb::CompactionFilterFactory {
 
 bool IsExpiredAccount(const rocksdb::Slice& key, const rocksdb::Slice& value,
                       scoring::EpochMicros now, scoring::DurationMicros max_idle) {
-  if (key.empty() || key[0] != keys::kAccount || max_idle <= 0) return false;
+  if (key.empty() || (key[0] != keys::kAccount && key[0] != keys::kShadowAccount) || max_idle <= 0) return false;
   auto last = DecodeLastEventMicros(std::string_view(value.data(), value.size()));
   if (!last) return false;  // corrupt: keep it for someone to look at
   return now - *last > max_idle;

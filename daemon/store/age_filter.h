@@ -1,8 +1,8 @@
 // Compaction filter that ages out idle accounts: an account state whose
 // newest event is older than `max_idle` before now is dropped when its SST
-// is compacted. Only account records ('a' keys) are considered; offsets and
-// outbox entries are never touched. Reads the 8-byte last-event prefix, never
-// parses the state.
+// is compacted. Only account records ('a' keys, and their shadow states, 's')
+// are considered; offsets and outbox entries are never touched. Reads the
+// 8-byte last-event prefix, never parses the state.
 #pragma once
 
 #include <memory>

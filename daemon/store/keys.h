@@ -3,6 +3,8 @@
 // is one contiguous, ordered range:
 //
 //   'a' + account_id          -> 8-byte LE last event time + AccountState bytes
+//   's' + account_id          -> the same account's state under the shadow
+//                                config (ShadowRecord: last event time first too)
 //   'o' + topic               -> 8-byte BE next offset of topic's partition N
 //   'x' + 8-byte BE sequence  -> an OutboxEntry (RiskUpdates, dead letters)
 //   'm' + name                -> per-partition metadata ("changelog_next": the
@@ -21,6 +23,7 @@
 namespace riskd::store::keys {
 
 inline constexpr char kAccount = 'a';
+inline constexpr char kShadowAccount = 's';
 inline constexpr char kOffset = 'o';
 inline constexpr char kOutbox = 'x';
 inline constexpr char kPartitionMeta = 'm';
@@ -42,6 +45,12 @@ inline int32_t ParsePartitionCf(std::string_view name) {
 
 inline std::string Account(std::string_view id) {
   std::string k(1, kAccount);
+  k.append(id);
+  return k;
+}
+
+inline std::string ShadowAccount(std::string_view id) {
+  std::string k(1, kShadowAccount);
   k.append(id);
   return k;
 }

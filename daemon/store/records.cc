@@ -57,6 +57,26 @@ std::optional<AccountRecord> DecodeAccount(std::string_view value) {
   return AccountRecord{*last, std::string(value.substr(8))};
 }
 
+std::string EncodeShadow(const ShadowRecord& record) {
+  std::string out;
+  out.reserve(8 + 1 + record.config_version.size() + record.state.size());
+  PutFixed64LE(&out, static_cast<uint64_t>(record.last_event_micros));
+  PutLengthPrefixed(&out, record.config_version);
+  out.append(record.state);
+  return out;
+}
+
+std::optional<ShadowRecord> DecodeShadow(std::string_view value) {
+  auto last = DecodeLastEventMicros(value);
+  if (!last) return std::nullopt;
+  value.remove_prefix(8);
+  ShadowRecord record;
+  record.last_event_micros = *last;
+  if (!GetLengthPrefixed(&value, &record.config_version)) return std::nullopt;
+  record.state.assign(value);
+  return record;
+}
+
 std::string EncodeOutbox(const OutboxEntry& entry) {
   std::string out(1, kOutboxVersion);
   PutLengthPrefixed(&out, entry.topic);

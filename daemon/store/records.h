@@ -25,6 +25,20 @@ std::optional<AccountRecord> DecodeAccount(std::string_view value);
 // Just the prefix; nullopt when the value is too short to carry one.
 std::optional<int64_t> DecodeLastEventMicros(std::string_view value);
 
+// An account's state under the shadow config (scoring.shadow_config), kept
+// beside its live state. `config_version` is the shadow config's version the
+// state was built under: a state of another version is not reused (the
+// pipeline seeds a new one from the live state). Encoded with the same 8-byte
+// last-event prefix as AccountRecord, so the age-out filter treats both alike.
+struct ShadowRecord {
+  int64_t last_event_micros = 0;
+  std::string config_version;
+  std::string state;  // scoring::AccountState::Serialize() bytes
+};
+
+std::string EncodeShadow(const ShadowRecord& record);
+std::optional<ShadowRecord> DecodeShadow(std::string_view value);
+
 using Header = std::pair<std::string, std::string>;
 
 // One message waiting to be published: a RiskUpdate, a dead letter, or a

@@ -235,6 +235,19 @@ Result<std::optional<AccountRecord>> StateStore::GetAccount(int32_t partition,
   return std::optional<AccountRecord>(std::move(*record));
 }
 
+Result<std::optional<ShadowRecord>> StateStore::GetShadowAccount(int32_t partition,
+                                                                std::string_view account_id) const {
+  const auto* slot = impl_->Find(partition);
+  if (!slot) return std::optional<ShadowRecord>();
+  std::string value;
+  auto s = impl_->db->Get(rocksdb::ReadOptions(), slot->cf, keys::ShadowAccount(account_id), &value);
+  if (s.IsNotFound()) return std::optional<ShadowRecord>();
+  if (!s.ok()) return IoError(s, "read shadow account");
+  auto record = DecodeShadow(value);
+  if (!record) return Error{"corrupt", "shadow account record does not decode"};
+  return std::optional<ShadowRecord>(std::move(*record));
+}
+
 Result<std::optional<int64_t>> StateStore::GetNextOffset(int32_t partition, std::string_view topic) const {
   const auto* slot = impl_->Find(partition);
   if (!slot) return std::optional<int64_t>();
@@ -252,6 +265,10 @@ Status StateStore::Commit(const PartitionWrite& write) {
   rocksdb::WriteBatch batch;
   for (const auto& [id, record] : write.accounts) {
     auto s = batch.Put(slot->cf, keys::Account(id), EncodeAccount(record));
+    if (!s.ok()) return IoError(s, "batch put");
+  }
+  for (const auto& [id, record] : write.shadow_accounts) {
+    auto s = batch.Put(slot->cf, keys::ShadowAccount(id), EncodeShadow(record));
     if (!s.ok()) return IoError(s, "batch put");
   }
   for (const auto& [topic, offset] : write.next_offsets) {

@@ -36,6 +36,7 @@ namespace riskd::store {
 struct PartitionWrite {
   int32_t partition = 0;
   std::vector<std::pair<std::string, AccountRecord>> accounts;  // account id -> new state
+  std::vector<std::pair<std::string, ShadowRecord>> shadow_accounts;  // account id -> new shadow state
   std::vector<std::pair<std::string, int64_t>> next_offsets;    // input topic -> next offset
   std::vector<OutboxEntry> outbox;                              // to publish after commit
   std::vector<std::string> deleted_accounts;                    // aged out (tombstones in `outbox`)
@@ -91,6 +92,8 @@ class StateStore {
 
   // nullopt when the account (or the partition) is not in the store.
   Result<std::optional<AccountRecord>> GetAccount(int32_t partition, std::string_view account_id) const;
+  // The account's state under the shadow config; nullopt when none is stored.
+  Result<std::optional<ShadowRecord>> GetShadowAccount(int32_t partition, std::string_view account_id) const;
   // The next offset to consume of `topic`'s partition; nullopt if never committed.
   Result<std::optional<int64_t>> GetNextOffset(int32_t partition, std::string_view topic) const;
 

@@ -1,7 +1,10 @@
 #include "daemon/tools/event_file.h"
 
+#include <google/protobuf/arena.h>
+
 #include <chrono>
 #include <limits>
+#include <memory>
 
 #include "daemon/codec/event_decoder.h"
 #include "daemon/codec/event_validation.h"
@@ -21,31 +24,52 @@ constexpr scoring::EpochMicros kNoFuture = std::numeric_limits<scoring::EpochMic
 // field by reflection for undefined enums). Any record that fails a step is
 // decoded again by DecodeEvent, whose verdict and reason are what count, so
 // rejections are exactly the daemon's.
+//
+// Each record is parsed into a fresh message on an arena that is reset per
+// record: protobuf's Clear() of a heap message deletes its sub-messages
+// (context, payload) and so reallocates them for every record; on the arena
+// they are bump allocations in one reused block.
 class FastBinaryPath {
  public:
+  FastBinaryPath() : block_(new char[kBlockBytes]), arena_(ArenaOptions(block_.get())) {}
+
   std::optional<scoring::Event> TryDecode(std::string_view record) {
     if (record.size() > codec::DecodeOptions{}.max_value_bytes) return std::nullopt;
-    if (!message_.ParseFromArray(record.data(), static_cast<int>(record.size()))) {
+    arena_.Reset();
+    message_ = google::protobuf::Arena::CreateMessage<riskd::v1::AccountEvent>(&arena_);
+    const riskd::v1::AccountEvent& m = *message_;
+    if (!message_->ParseFromArray(record.data(), static_cast<int>(record.size()))) {
       return std::nullopt;
     }
-    if (!codec::ValidateEvent(message_, std::nullopt, kNoFuture, scoring::kDay).ok()) {
+    if (!codec::ValidateEvent(m, std::nullopt, kNoFuture, scoring::kDay).ok()) {
       return std::nullopt;
     }
-    if (message_.has_login() && !riskd::v1::Login::Method_IsValid(message_.login().method())) {
+    if (m.has_login() && !riskd::v1::Login::Method_IsValid(m.login().method())) {
       return std::nullopt;
     }
-    if (message_.has_account_change() &&
-        !riskd::v1::AccountChange::Actor_IsValid(message_.account_change().actor())) {
+    if (m.has_account_change() &&
+        !riskd::v1::AccountChange::Actor_IsValid(m.account_change().actor())) {
       return std::nullopt;
     }
-    auto event = scoring::EventFromProto(message_);
+    auto event = scoring::EventFromProto(m);
     if (!event.ok()) return std::nullopt;
     return std::move(*event);
   }
-  const std::string& account() const { return message_.account_id(); }
+  // The account of the record TryDecode accepted last.
+  const std::string& account() const { return message_->account_id(); }
 
  private:
-  riskd::v1::AccountEvent message_;
+  static constexpr std::size_t kBlockBytes = 64 << 10;  // far more than a record needs
+  static google::protobuf::ArenaOptions ArenaOptions(char* block) {
+    google::protobuf::ArenaOptions options;
+    options.initial_block = block;
+    options.initial_block_size = kBlockBytes;
+    return options;
+  }
+
+  std::unique_ptr<char[]> block_;
+  google::protobuf::Arena arena_;
+  riskd::v1::AccountEvent* message_ = nullptr;  // on arena_, until its next Reset
 };
 
 }  // namespace

@@ -1,5 +1,11 @@
 // AccountEvent (proto) -> Event, and network keys.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
 
 #include "riskd/v1/account_event.pb.h"
 #include "scoring/event.h"
@@ -91,6 +97,41 @@ TEST(NetworkKey, IPv4Slash24AndIPv6Slash48) {
   EXPECT_EQ(NetworkKey(""), "");
   EXPECT_EQ(NetworkKey("not an ip"), "");
   EXPECT_EQ(NetworkKey("300.1.1.1"), "");
+}
+
+// NetworkKey parses dotted quads itself (the hot path); it must agree with
+// inet_pton(AF_INET) on every spelling, accepted or not.
+std::string InetPtonNetworkKey(const std::string& ip) {
+  unsigned char b[4];
+  if (inet_pton(AF_INET, ip.c_str(), b) != 1) return "?";
+  char out[32];
+  std::snprintf(out, sizeof out, "%u.%u.%u.0/24", b[0], b[1], b[2]);
+  return out;
+}
+
+TEST(NetworkKey, DottedQuadsAsInetPtonReadsThem) {
+  const std::vector<std::string> parts = {"0", "00", "01", "1", "9", "10", "99", "100", "199", "255", "256",
+                                          "299", "300", "999", "0255", "1000", "", "a", " 1", "1 ", "+1", "-1"};
+  std::mt19937 rng(7);
+  int accepted = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string ip;
+    const int n = i < 10000 ? 4 : 2 + static_cast<int>(rng() % 4);
+    for (int k = 0; k < n; ++k) {
+      if (k > 0) ip += rng() % 20 == 0 ? ".." : ".";
+      ip += parts[rng() % parts.size()];
+    }
+    if (rng() % 30 == 0) ip += ".";
+    const std::string want = InetPtonNetworkKey(ip);
+    const std::string got = NetworkKey(ip);
+    if (want != "?") {
+      ++accepted;
+      EXPECT_EQ(got, want) << ip;
+    } else if (ip.find(':') == std::string::npos) {
+      EXPECT_EQ(got, "") << ip;
+    }
+  }
+  EXPECT_GT(accepted, 100);
 }
 
 TEST(ProtoEnums, RoundTrip) {

@@ -119,6 +119,8 @@ TEST(ConfigTest, SetsValuesOfEveryKind) {
   // __FILE__: ccache may make it relative to the build directory).
   const std::string pem = ::testing::TempDir() + "/config_test_readable.pem";
   std::ofstream(pem) << "stand-in\n";
+  const std::string candidate = ::testing::TempDir() + "/config_test_candidate.yaml";
+  std::ofstream(candidate) << "scoring: { thresholds: { critical: 70 } }\n";
   LoadResult r = ParseConfig(R"(
 kafka:
   properties: { bootstrap.servers: "b:9092", queue.buffering.max.ms: 5 }
@@ -135,7 +137,7 @@ http:
 log: { level: debug }
 scoring:
   taint_period: 30d
-  shadow_config: ")" + pem + R"("
+  shadow_config: ")" + candidate + R"("
   rules:
     failed_login_burst: { count: 12, window: 15m, shadow: true }
 policy:
@@ -157,7 +159,10 @@ policy:
   EXPECT_EQ(c.http.idle_timeout, 10 * scoring::kMinute);
   EXPECT_TRUE(c.http.tls.enabled());
   EXPECT_EQ(c.log.level, "debug");
-  EXPECT_EQ(c.shadow_config, pem);
+  EXPECT_EQ(c.shadow_config, candidate);
+  ASSERT_NE(r.shadow_scoring, nullptr);
+  EXPECT_EQ(r.shadow_scoring->thresholds.critical, 70);
+  EXPECT_EQ(r.shadow_version.size(), 16u);
   EXPECT_EQ(c.scoring.taint_period, 30 * scoring::kDay);
   const auto& burst = c.scoring.rule(scoring::RuleId::kFailedLoginBurst);
   EXPECT_EQ(burst.count, 12);
@@ -315,6 +320,39 @@ TEST(ConfigTest, RequiresReadableTlsFiles) {
                   "http: { tls: { cert_file: /nonexistent/cert.pem, key_file: /nonexistent/key.pem } }",
                   "config", offline)
                   .ok());
+}
+
+TEST(ConfigTest, ShadowConfigProblemsAreNamedUnderItsKey) {
+  const std::string candidate = ::testing::TempDir() + "/config_test_bad_candidate.yaml";
+  std::ofstream(candidate) << "scoring:\n  thresholds: { high: 90, critical: 80 }\n  half_life: soon\n"
+                              "  no_such_knob: 1\n";
+  LoadResult r = ParseConfig("scoring: { shadow_config: " + candidate + " }");
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(ProblemPaths(r), std::set<std::string>{"scoring.shadow_config"}) << Describe(r);
+  // Every problem of the candidate, each naming the file and its own key.
+  std::set<std::string> named;
+  for (const auto& p : r.problems) {
+    EXPECT_EQ(p.message.rfind(candidate + ": ", 0), 0u) << p.message;
+    for (std::string key : {"scoring.half_life", "scoring.no_such_knob", "scoring.thresholds"}) {
+      if (p.message.find(": " + key) != std::string::npos) named.insert(key);
+    }
+  }
+  EXPECT_EQ(named.size(), 3u) << Describe(r);
+  EXPECT_EQ(r.shadow_scoring, nullptr);
+
+  // A copy of a live file, shadow key and all, is a valid candidate: its own
+  // shadow_config is not followed, nor are its other files checked.
+  const std::string copy = ::testing::TempDir() + "/config_test_copy_candidate.yaml";
+  std::ofstream(copy) << "http: { tls: { cert_file: /nonexistent/c.pem, key_file: /nonexistent/k.pem } }\n"
+                         "scoring: { shadow_config: /nonexistent/other.yaml, thresholds: { critical: 70 } }\n";
+  LoadResult ok = ParseConfig("scoring: { shadow_config: " + copy + " }");
+  ASSERT_TRUE(ok.ok()) << Describe(ok);
+  ASSERT_NE(ok.shadow_scoring, nullptr);
+  EXPECT_EQ(ok.shadow_scoring->thresholds.critical, 70);
+  // The live version does not depend on the candidate's content.
+  EXPECT_EQ(ok.config_version, ParseConfig("scoring: { shadow_config: " + copy + " }", "config",
+                                           LoadOptions{.check_files = false}).config_version);
+  EXPECT_NE(ok.shadow_version, ok.config_version);
 }
 
 TEST(ConfigTest, ChecksTopicsAgainstEachOther) {
