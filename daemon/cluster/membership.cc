@@ -15,7 +15,8 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr int kPollMillis = 100;
 constexpr auto kErrorLogEvery = std::chrono::seconds(30);
 constexpr int kTombstoneFlushMillis = 2000;
-constexpr int kCreateTopicMillis = 15000;
+constexpr int kCreateTopicMillis = 10000;
+constexpr int kMetadataMillis = 5000;
 
 void LogCallback(const rd_kafka_t* /*rk*/, int level, const char* fac, const char* buf) {
   const log::Level l = level <= 3 ? log::Level::kError : level <= 5 ? log::Level::kWarn : log::Level::kDebug;
@@ -181,7 +182,7 @@ bool Membership::TopicExists() {
   // Every topic's metadata: asking for one topic by name may make a broker
   // auto-create it with its defaults (not compacted).
   const rd_kafka_metadata_t* md = nullptr;
-  if (rd_kafka_metadata(producer_, 1, nullptr, &md, kCreateTopicMillis) != RD_KAFKA_RESP_ERR_NO_ERROR) return false;
+  if (rd_kafka_metadata(producer_, 1, nullptr, &md, kMetadataMillis) != RD_KAFKA_RESP_ERR_NO_ERROR) return false;
   bool exists = false;
   for (int i = 0; i < md->topic_cnt; ++i) {
     exists = exists || (md->topics[i].topic == options_.topic && md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR);
@@ -204,7 +205,10 @@ void Membership::CreateTopicIfMissing() {
   rd_kafka_AdminOptions_t* admin = rd_kafka_AdminOptions_new(producer_, RD_KAFKA_ADMIN_OP_CREATETOPICS);
   rd_kafka_AdminOptions_set_request_timeout(admin, kCreateTopicMillis, err, sizeof err);
   rd_kafka_CreateTopics(producer_, &topic, 1, admin, queue);
-  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, kCreateTopicMillis + 1000);
+  // Waited for in slices, so that Stop() is not held up by a slow cluster.
+  rd_kafka_event_t* event = nullptr;
+  const auto give_up = SteadyClock::now() + std::chrono::milliseconds(kCreateTopicMillis + 1000);
+  while (!event && !stop_ && SteadyClock::now() < give_up) event = rd_kafka_queue_poll(queue, kPollMillis);
   std::string error;
   if (!event) {
     error = "no answer from the cluster";
