@@ -188,7 +188,7 @@ static std::vector<cluster::LocalState> LocalPartitions(const pipeline::Pipeline
 
 Status Daemon::StartRouting() {
   auto local = [pipeline = pipeline_.get()] { return LocalPartitions(*pipeline); };
-  membership_ = std::make_unique<cluster::Membership>(settings_.membership, local, clock_);
+  membership_ = std::make_unique<cluster::Membership>(settings_.membership, local, clock_, metrics_.get());
   forwarder_ = std::make_unique<cluster::Forwarder>(settings_.forwarder);
   router_ = std::make_unique<cluster::AccountRouter>(
       cluster::AccountRouterOptions{settings_.instance_id, settings_.partitioner}, local, *membership_, *forwarder_);

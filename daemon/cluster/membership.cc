@@ -5,6 +5,7 @@
 #include "daemon/cluster/member_codec.h"
 #include "daemon/kafka/rdkafka_util.h"
 #include "daemon/log/log.h"
+#include "daemon/metrics/metrics.h"
 
 namespace riskd::cluster {
 namespace {
@@ -36,8 +37,12 @@ Result<rd_kafka_t*> NewClient(rd_kafka_type_t type, const kafka::Properties& pro
 
 }  // namespace
 
-Membership::Membership(MembershipOptions options, LocalView local, const Clock* clock)
-    : options_(std::move(options)), local_(std::move(local)), clock_(clock), table_(options_.member_ttl) {}
+Membership::Membership(MembershipOptions options, LocalView local, const Clock* clock, metrics::Metrics* metrics)
+    : options_(std::move(options)),
+      local_(std::move(local)),
+      clock_(clock),
+      metrics_(metrics),
+      table_(options_.member_ttl) {}
 
 Membership::~Membership() {
   Stop();
@@ -155,6 +160,10 @@ void Membership::Announce(bool force) {
   for (const auto& [p, claim] : claims_) me.claims.push_back(claim);
   const std::string value = EncodeMember(me);
   Publish(&value);
+  if (metrics_) {
+    std::lock_guard lock(mu_);
+    metrics_->SetClusterMembers(static_cast<int64_t>(table_.Live(now).size()));
+  }
   if (changed) {
     std::string serving, restoring;
     for (const Claim& c : me.claims) {

@@ -31,6 +31,10 @@
 
 typedef struct rd_kafka_s rd_kafka_t;
 
+namespace riskd::metrics {
+class Metrics;
+}
+
 namespace riskd::cluster {
 
 struct MembershipOptions {
@@ -51,8 +55,9 @@ using LocalView = std::function<std::vector<LocalState>()>;
 
 class Membership {
  public:
-  // `clock` stamps records and judges their age; it must outlive this.
-  Membership(MembershipOptions options, LocalView local, const Clock* clock);
+  // `clock` stamps records and judges their age; `metrics` (may be null)
+  // gets riskd_cluster_members. Both must outlive this.
+  Membership(MembershipOptions options, LocalView local, const Clock* clock, metrics::Metrics* metrics = nullptr);
   ~Membership();
   Membership(const Membership&) = delete;
   Membership& operator=(const Membership&) = delete;
@@ -84,6 +89,7 @@ class Membership {
   MembershipOptions options_;
   LocalView local_;
   const Clock* clock_;
+  metrics::Metrics* metrics_;
   rd_kafka_t* producer_ = nullptr;
   rd_kafka_t* consumer_ = nullptr;
   std::thread thread_;

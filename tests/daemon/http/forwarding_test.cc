@@ -37,12 +37,20 @@ class FakeRouting final : public AccountRouting {
       forwarded.push_back(request);
     }
     // Answered from another thread, as the real forwarder does.
-    std::thread([done = std::move(done), owner = placement.instance_id] {
+    std::lock_guard lock(mu_);
+    threads_.emplace_back([done = std::move(done), owner = placement.instance_id] {
       Response r;
       r.body = R"({"accountId":"remote-1","known":false})";
       r.headers.emplace_back(std::string(kInstanceHeader), owner);
       done(std::move(r));
-    }).detach();
+    });
+  }
+
+  // Before the server goes: the answers hold its connections.
+  void Join() {
+    std::lock_guard lock(mu_);
+    for (auto& t : threads_) t.join();
+    threads_.clear();
   }
 
   std::mutex mu_;
@@ -50,6 +58,7 @@ class FakeRouting final : public AccountRouting {
   std::vector<bool> placed_forwarded;
 
  private:
+  std::vector<std::thread> threads_;
   std::string id_ = "self-0";
 };
 
@@ -58,6 +67,10 @@ class ForwardingTest : public ApiTest {
   void SetUp() override {
     ApiTest::SetUp();
     StartServer({}, ApiOptions{.routing = &routing_});
+  }
+  void TearDown() override {
+    routing_.Join();
+    ApiTest::TearDown();
   }
   FakeRouting routing_;
 };
