@@ -16,7 +16,7 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr int kPollMillis = 100;
 constexpr auto kErrorLogEvery = std::chrono::seconds(30);
 constexpr int kTombstoneFlushMillis = 2000;
-constexpr int kCreateTopicMillis = 10000;
+constexpr int kCreateTopicMillis = 5000;
 constexpr int kMetadataMillis = 5000;
 
 void LogCallback(const rd_kafka_t* /*rk*/, int level, const char* fac, const char* buf) {
