@@ -65,9 +65,11 @@ class ScaleOutTest : public IntegrationTest {
     for (const std::string& topic : {kScaleInput, kScaleInput + ".dlq", std::string("scale-decisions")}) {
       ASSERT_TRUE(cluster().CreateTopic(topic, kScalePartitions).ok());
     }
-    // Each group's membership topic (<group>-members): one partition.
-    for (const char* topic : {"scale-members", "single-members"}) {
-      ASSERT_TRUE(cluster().CreateTopic(topic, 1).ok());
+    // Each group's membership topic (<group>-members): one partition; its
+    // changelog: co-partitioned with the input. (The mock has no CreateTopics.)
+    for (const std::string group : {"scale", "single"}) {
+      ASSERT_TRUE(cluster().CreateTopic(group + "-members", 1).ok());
+      ASSERT_TRUE(cluster().CreateTopic(group + "-state-changelog", kScalePartitions).ok());
     }
   }
 
