@@ -4,6 +4,9 @@
 
 #include "daemon/app/telemetry.h"
 #include "daemon/app/version.h"
+#include "daemon/cluster/account_router.h"
+#include "daemon/cluster/forwarder.h"
+#include "daemon/cluster/membership.h"
 #include "daemon/http/listeners.h"
 #include "daemon/http/server.h"
 #include "daemon/kafka/embedded_cluster.h"
@@ -42,12 +45,17 @@ Status Daemon::Start() {
       {"producer", &Daemon::StartProducer},
       // Input starts once its results have somewhere to go.
       {"consumer", &Daemon::StartConsumer},
+      // The API routes accounts by partition, so routing exists before it.
+      {"routing", &Daemon::StartRouting},
       // Answers only once state is open and partitions are known; /readyz
       // then tells when they are assigned and caught up.
       {"http", &Daemon::StartHttp},
       // Periodic figures (readiness, RocksDB, Kafka statistics) once
       // everything they read exists.
       {"telemetry", &Daemon::StartTelemetry},
+      // Announced to the other instances only once this one can be reached
+      // (with http.listen port 0 the advertised port is the bound one).
+      {"membership", &Daemon::StartMembership},
   };
   for (const auto& [name, step] : steps) {
     auto s = (this->*step)();
@@ -66,8 +74,13 @@ Status Daemon::Start() {
 void Daemon::Stop() {
   if (stopped_) return;
   stopped_ = true;
+  if (membership_) membership_->Stop();  // tombstone: peers stop forwarding here
+  if (forwarder_) forwarder_->Stop();    // forwards in flight are answered (503)
   http_servers_.clear();   // no new requests; in-flight ones finish
   if (telemetry_) telemetry_->Stop();  // reads the pipeline and the store
+  router_.reset();
+  forwarder_.reset();
+  membership_.reset();
   if (pipeline_) pipeline_->Stop();  // batch in hand committed, group left
   if (publisher_) publisher_->Stop();  // committed outbox flushed (bounded)
   pipeline_.reset();
@@ -125,7 +138,10 @@ Status Daemon::StartEmbeddedKafka() {
   auto cluster = kafka::EmbeddedCluster::Start(settings_.embedded_topics, settings_.embedded_partitions);
   if (!cluster) return cluster.error();
   embedded_ = std::move(*cluster);
-  for (auto* props : {&settings_.consumer.properties, &settings_.producer.properties}) {
+  // The membership topic: one partition (every instance reads all of it).
+  if (auto s = embedded_->CreateTopic(settings_.membership.topic, 1); !s) return s.error();
+  for (auto* props : {&settings_.consumer.properties, &settings_.producer.properties,
+                      &settings_.membership.properties}) {
     props->emplace_back("bootstrap.servers", embedded_->bootstrap());
   }
   // The contract of SPEC section 7: any Kafka client can feed it from here.
@@ -154,12 +170,47 @@ Status Daemon::StartConsumer() {
   return pipeline_->Start();
 }
 
+// This instance's partitions as the membership topic and the router see
+// them (the pipeline's statuses, index = partition).
+static std::vector<cluster::LocalState> LocalPartitions(const pipeline::Pipeline& pipeline) {
+  std::vector<cluster::LocalState> out;
+  for (pipeline::PartitionStatus status : pipeline.PartitionStatuses()) {
+    // No default: a new status must be placed here on purpose.
+    switch (status) {
+      case pipeline::PartitionStatus::kActive: out.push_back(cluster::LocalState::kServing); break;
+      // Assigned, not answered yet: peers answer 503 rather than guess.
+      case pipeline::PartitionStatus::kChecking:
+      case pipeline::PartitionStatus::kRestoring: out.push_back(cluster::LocalState::kRestoring); break;
+      case pipeline::PartitionStatus::kStale:
+      case pipeline::PartitionStatus::kNotOwned: out.push_back(cluster::LocalState::kNone); break;
+    }
+  }
+  return out;
+}
+
+Status Daemon::StartRouting() {
+  auto local = [pipeline = pipeline_.get()] { return LocalPartitions(*pipeline); };
+  membership_ = std::make_unique<cluster::Membership>(settings_.membership, local, clock_, metrics_.get());
+  forwarder_ = std::make_unique<cluster::Forwarder>(settings_.forwarder);
+  router_ = std::make_unique<cluster::AccountRouter>(
+      cluster::AccountRouterOptions{settings_.instance_id, settings_.partitioner}, local, *membership_, *forwarder_);
+  return OkStatus();
+}
+
+Status Daemon::StartMembership() {
+  if (settings_.advertised_url_port_from_listener && !http_servers_.empty()) {
+    const std::string& url = settings_.membership.advertised_url;
+    membership_->set_advertised_url(url.substr(0, url.rfind(':') + 1) + std::to_string(http_servers_.front()->port()));
+  }
+  return membership_->Start();
+}
+
 Status Daemon::StartHttp() {
   // The API on http.listen and the ops listener (/metrics, /healthz,
   // /readyz) on metrics.listen, both answering from *this; kept in
   // http_servers_ so that Stop() closes them first. Listener settings are
   // read once: a reload does not move a port.
-  auto servers = http::StartListeners(*settings_.config, *this, *metrics_);
+  auto servers = http::StartListeners(*settings_.config, *this, *metrics_, router_.get());
   if (!servers.ok()) return servers.error();
   http_servers_ = std::move(*servers);
   return OkStatus();

@@ -40,6 +40,11 @@ class Metrics;
 namespace riskd::http {
 class Server;
 }  // namespace riskd::http
+namespace riskd::cluster {
+class AccountRouter;
+class Forwarder;
+class Membership;
+}  // namespace riskd::cluster
 
 namespace riskd::app {
 
@@ -91,8 +96,10 @@ class Daemon final : public http::ApiBackend {
   Status StartEmbeddedKafka();
   Status StartProducer();
   Status StartConsumer();
+  Status StartRouting();
   Status StartHttp();
   Status StartTelemetry();
+  Status StartMembership();
 
   void SetRunning(const Settings& settings);
   static std::shared_ptr<const pipeline::ScoringSnapshot> SnapshotOf(const Settings& settings);
@@ -111,6 +118,11 @@ class Daemon final : public http::ApiBackend {
   std::unique_ptr<pipeline::Publisher> publisher_;
   std::unique_ptr<kafka::Producer> producer_;
   std::unique_ptr<pipeline::Pipeline> pipeline_;
+  // Scale-out (daemon/cluster): who serves which partition, and the
+  // forwarding of requests for accounts served elsewhere.
+  std::unique_ptr<cluster::Membership> membership_;
+  std::unique_ptr<cluster::Forwarder> forwarder_;
+  std::unique_ptr<cluster::AccountRouter> router_;
   // HTTP (daemon/http): the API and ops listeners, closed first on Stop.
   std::vector<std::unique_ptr<http::Server>> http_servers_;
 

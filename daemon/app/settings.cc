@@ -1,11 +1,64 @@
 #include "daemon/app/settings.h"
 
+#include <unistd.h>
+
 #include <chrono>
 
 #include "daemon/config/config.h"
+#include "daemon/config/env_expand.h"
+#include "daemon/config/http_url.h"
 #include "daemon/kafka/partitioner.h"
 
 namespace riskd::app {
+namespace {
+
+std::string HostName() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "localhost";
+  return name;
+}
+
+// http.listen's host and port ("[::1]:8080" -> "::1", "8080").
+std::pair<std::string, std::string> SplitListen(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  return {host, listen.substr(colon + 1)};
+}
+
+// kafka.instance_id, http.advertised_url: expanded, or derived from the
+// host name and http.listen.
+Status ClusterIdentity(const config::Config& config, Settings* s, std::vector<std::string>* problems) {
+  const auto env = config::ProcessEnv();
+  const auto [listen_host, listen_port] = SplitListen(config.http.listen);
+  const bool any_interface = listen_host == "0.0.0.0" || listen_host == "::" || listen_host.empty();
+  const std::string host = HostName();
+  if (config.kafka.instance_id.empty()) {
+    s->instance_id = host + "-" + listen_port;
+  } else if (auto id = config::ExpandEnv(config.kafka.instance_id, env); !id) {
+    problems->push_back("kafka.instance_id: " + id.error().message);
+  } else if (id->empty()) {
+    problems->push_back("kafka.instance_id: is empty once expanded");
+  } else {
+    s->instance_id = *id;
+  }
+  if (config.http.advertised_url.empty()) {
+    const std::string url_host = any_interface ? host : listen_host;
+    const bool v6 = url_host.find(':') != std::string::npos;
+    s->advertised_url = "http://" + (v6 ? "[" + url_host + "]" : url_host) + ":" + listen_port;
+    s->advertised_url_port_from_listener = listen_port == "0";
+  } else if (auto url = config::ExpandEnv(config.http.advertised_url, env); !url) {
+    problems->push_back("http.advertised_url: " + url.error().message);
+  } else if (auto parsed = config::ParseHttpUrl(*url); !parsed) {
+    problems->push_back("http.advertised_url: " + *url + " " + parsed.error().message);
+  } else {
+    s->advertised_url = *url;
+  }
+  if (!problems->empty()) return Error{"invalid_config", "cannot start with this environment"};
+  return OkStatus();
+}
+
+}  // namespace
 
 Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>* problems) {
   auto loaded = config::LoadConfig(path);
@@ -35,7 +88,6 @@ Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>*
   s.embedded_kafka = !k.properties.count("bootstrap.servers");
   s.consumer.properties = properties;
   s.consumer.group_id = k.group_id;
-  s.consumer.instance_id = k.instance_id;
   s.consumer.topics = k.input_topics;
   s.consumer.batch_max_messages = static_cast<size_t>(k.batch_max_messages);
   s.consumer.batch_max_wait = std::chrono::milliseconds(std::max<int64_t>(1, k.batch_max_wait / 1000));
@@ -62,6 +114,20 @@ Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>*
   s.embedded_topics.push_back(k.decisions_topic);
   s.embedded_topics.push_back(k.ChangelogTopic());  // co-partitioned with the input
   s.log_level = config->log.level;
+
+  if (auto identity = ClusterIdentity(*config, &s, problems); !identity) return identity.error();
+  s.partitioner = s.pipeline.partitioner;
+  s.membership.properties = properties;
+  // Static membership only when asked for; the expanded, per-pod id.
+  s.consumer.instance_id = k.instance_id.empty() ? "" : s.instance_id;
+  s.membership.topic = k.MembershipTopic();
+  s.membership.instance_id = s.instance_id;
+  s.membership.advertised_url = s.advertised_url;
+  s.membership.heartbeat_interval = std::chrono::milliseconds(config->cluster.heartbeat_interval / 1000);
+  s.membership.member_ttl = config->cluster.member_ttl;
+  s.membership.create_topic = !s.embedded_kafka;
+  s.forwarder.self_instance_id = s.instance_id;
+  s.forwarder.timeout = std::chrono::milliseconds(config->http.forward_timeout / 1000);
   return s;
 }
 

@@ -7,7 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "daemon/cluster/forwarder.h"
+#include "daemon/cluster/membership.h"
 #include "daemon/kafka/kafka_options.h"
+#include "daemon/kafka/partitioner.h"
 #include "daemon/pipeline/pipeline_options.h"
 #include "daemon/store/store_options.h"
 #include "scoring/config.h"
@@ -39,6 +42,19 @@ struct Settings {
   std::vector<std::string> embedded_topics;
 
   std::string log_level = "info";
+
+  // Scale-out (daemon/cluster). instance_id and advertised_url are
+  // kafka.instance_id and http.advertised_url with ${ENV} expanded, or
+  // their defaults: <host name>-<http port> and http://<host>:<http port>
+  // (the host name when http.listen binds every interface). When
+  // http.listen has port 0 the URL's port is the bound one
+  // (advertised_url_port_from_listener).
+  std::string instance_id;
+  std::string advertised_url;
+  bool advertised_url_port_from_listener = false;
+  kafka::Partitioner partitioner = kafka::Partitioner::kConsistentRandom;
+  cluster::MembershipOptions membership;
+  cluster::ForwarderOptions forwarder;
 };
 
 

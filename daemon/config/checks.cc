@@ -5,7 +5,11 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <string>
+
+#include "daemon/config/env_expand.h"
+#include "daemon/config/http_url.h"
 
 namespace riskd::config {
 namespace {
@@ -90,9 +94,30 @@ class Checks {
     if (k.standby_replicas != 0) {
       Fail("kafka.standby_replicas", "standby replicas are not implemented yet; only 0 is accepted");
     }
-    if (!k.instance_id.empty() &&
-        (k.instance_id.size() > kMaxTopicLength || !IsTopicText(k.instance_id))) {
-      Fail("kafka.instance_id", "may only hold letters, digits, '.', '_', '-' (at most 249)");
+    // ${POD_NAME} and the like are expanded at start; what is written
+    // around them must already be a valid id.
+    if (auto ok = CheckEnvSyntax(k.instance_id); !ok) {
+      Fail("kafka.instance_id", ok.error().message);
+    } else if (auto literal = ExpandEnv(k.instance_id, [](std::string_view) { return std::optional<std::string>("x"); });
+               !k.instance_id.empty() && (literal->size() > kMaxTopicLength || !IsTopicText(*literal))) {
+      Fail("kafka.instance_id", "may only hold letters, digits, '.', '_', '-' (at most 249) and ${NAME} variables");
+    }
+    const std::string members = k.MembershipTopic();
+    Topic("kafka.membership_topic", members);
+    if (seen.count(members) != 0 || members == k.decisions_topic || members == changelog) {
+      Fail("kafka.membership_topic", "names an input, decisions or changelog topic (" + members + ")");
+    }
+  }
+
+  void Cluster(const Config& c) {
+    if (auto ok = CheckEnvSyntax(c.http.advertised_url); !ok) {
+      Fail("http.advertised_url", ok.error().message);
+    } else if (!c.http.advertised_url.empty() && c.http.advertised_url.find("${") == std::string::npos) {
+      // With ${…} the shape is checked at start, once expanded.
+      if (auto url = ParseHttpUrl(c.http.advertised_url); !url) Fail("http.advertised_url", url.error().message);
+    }
+    if (c.cluster.member_ttl < 2 * c.cluster.heartbeat_interval) {
+      Fail("cluster.member_ttl", "must be at least twice cluster.heartbeat_interval (a late heartbeat is not a death)");
     }
   }
 
@@ -144,6 +169,7 @@ std::vector<ConfigProblem> CheckConfig(const Config& config, const LoadOptions& 
   Checks checks;
   checks.Kafka(config.kafka);
   checks.Http(config, options.check_files);
+  checks.Cluster(config);
   checks.Tokens(config.auth.tokens);
   for (ConfigProblem& p : scoring::Validate(config.scoring)) checks.problems.push_back(std::move(p));
   return std::move(checks.problems);

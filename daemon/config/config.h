@@ -43,13 +43,20 @@ struct KafkaConfig {
   // Instances following the changelog of partitions they do not own, for a
   // shorter failover. Only 0 for now (not implemented).
   std::int64_t standby_replicas = 0;
-  // Static membership: passed as librdkafka group.instance.id so a rolling
-  // restart keeps the assignment; also the instance's name. "": none.
+  // This instance's name: static membership (librdkafka group.instance.id,
+  // so a rolling restart keeps the assignment), the membership record and
+  // the Riskd-Instance header. ${ENV} is expanded at start (one ConfigMap,
+  // per-pod names). "": no static membership, and the name is
+  // <host name>-<http.listen port>.
   std::string instance_id;
+  // Compacted one-partition topic where instances announce their URL and
+  // partitions (daemon/cluster). Empty: <group_id>-members.
+  std::string membership_topic;
 
   std::string ChangelogTopic() const {
     return changelog_topic.empty() ? group_id + "-state-changelog" : changelog_topic;
   }
+  std::string MembershipTopic() const { return membership_topic.empty() ? group_id + "-members" : membership_topic; }
 };
 
 struct StateConfig {
@@ -75,6 +82,21 @@ struct HttpConfig {
   scoring::DurationMicros idle_timeout = 60 * scoring::kSecond;  // idle keep-alive is closed after
   std::int64_t max_connections = 1024;          // beyond it new connections are closed
   TlsConfig tls;
+  // How other instances reach this one (http://host:port), published in the
+  // membership record. ${ENV} is expanded at start. Empty: from http.listen
+  // (the host name when it binds every interface).
+  std::string advertised_url;
+  // A request forwarded to the account's owner must be answered within
+  // this (connect + write + read), else 503.
+  scoring::DurationMicros forward_timeout = 2 * scoring::kSecond;
+};
+
+struct ClusterConfig {
+  // How often an instance republishes its membership record (also on every
+  // change of its partitions).
+  scoring::DurationMicros heartbeat_interval = 2 * scoring::kSecond;
+  // A record older than this is ignored (its instance is taken for dead).
+  scoring::DurationMicros member_ttl = 6 * scoring::kSecond;
 };
 
 struct MetricsConfig {
@@ -102,6 +124,7 @@ struct Config {
   AuthConfig auth;
   LogConfig log;
   ReadinessConfig readiness;
+  ClusterConfig cluster;
   // scoring.shadow_config: a candidate config file evaluated beside the live
   // one, never affecting answers (issue 7). Empty: none. A riskd config file
   // of its own; only its scoring.* and policy.* matter (the rest, including

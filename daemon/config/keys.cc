@@ -76,7 +76,9 @@ std::vector<Key> ListKeys(Config& c) {
               "instances following the changelog of partitions they do not own (only 0 for now)"),
           0, 16);
   add("kafka.instance_id", K::kString, &c.kafka.instance_id,
-      "static membership: librdkafka group.instance.id and the instance's name; \"\": none");
+      "static membership (group.instance.id) and the instance's name; ${ENV} expanded; \"\": none, name <host>-<http port>");
+  add("kafka.membership_topic", K::kString, &c.kafka.membership_topic,
+      "compacted topic where instances announce their URL and partitions; \"\": <group_id>-members");
 
   add("state.dir", K::kString, &c.state.dir, "RocksDB directory of the account state")
       .non_empty = true;
@@ -110,6 +112,11 @@ std::vector<Key> ListKeys(Config& c) {
   add("http.tls.cert_file", K::kString, &c.http.tls.cert_file,
       "PEM certificate chain; empty (with key_file) serves plain HTTP");
   add("http.tls.key_file", K::kString, &c.http.tls.key_file, "PEM private key of cert_file");
+  add("http.advertised_url", K::kString, &c.http.advertised_url,
+      "http://host:port other instances forward requests to; ${ENV} expanded; empty: from http.listen");
+  bounded(add("http.forward_timeout", K::kDuration, &c.http.forward_timeout,
+              "a request forwarded to the account's owner must be answered within this, else 503"),
+          10'000, 600 * kSecond);
 
   add("metrics.listen", K::kListen, &c.metrics.listen,
       "address of /metrics, /healthz and /readyz (also served on http.listen)");
@@ -120,6 +127,12 @@ std::vector<Key> ListKeys(Config& c) {
   bounded(add("readiness.max_lag_messages", K::kInt, &c.readiness.max_lag_messages,
               "/readyz is false while an owned partition lags more than this"),
           0, std::int64_t{1} << 40);
+  bounded(add("cluster.heartbeat_interval", K::kDuration, &c.cluster.heartbeat_interval,
+              "how often an instance republishes its membership record (and on every change)"),
+          100'000, 600 * kSecond);
+  bounded(add("cluster.member_ttl", K::kDuration, &c.cluster.member_ttl,
+              "membership records older than this are ignored (instance taken for dead); >= 2x heartbeat"),
+          200'000, 3600 * kSecond);
   add("scoring.shadow_config", K::kString, &c.shadow_config,
       "a candidate config evaluated beside this one, never affecting answers; empty: none");
 

@@ -3,6 +3,7 @@
 #include "daemon/http/api.h"
 
 #include <chrono>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "daemon/http/auth.h"
 #include "daemon/http/responses.h"
 #include "daemon/http/routes.h"
+#include "daemon/http/target.h"
 #include "daemon/log/log.h"
 #include "daemon/metrics/metrics.h"
 
@@ -56,15 +58,45 @@ Api::Api(ApiBackend& backend, metrics::Metrics& metrics, ApiOptions options)
     : backend_(backend), metrics_(metrics), options_(options) {}
 
 Response Api::Handle(const Request& request) {
+  std::promise<Response> answer;
+  auto future = answer.get_future();
+  HandleAsync(request, [&answer](Response response) { answer.set_value(std::move(response)); });
+  return future.get();
+}
+
+void Api::HandleAsync(Request request, std::function<void(Response)> respond) {
   // Request latency for riskd_http_request_duration_seconds: a duration on
   // the monotonic clock, not a point in time, so not the backend's clock.
   const auto start = std::chrono::steady_clock::now();
   std::string_view label = kUnmatchedRouteLabel;
-  Response response = Dispatch(request, &label);
+  Outcome outcome = Dispatch(request, &label);
+  if (outcome.response) {
+    Finish(label, request.method, start, *outcome.response);
+    return respond(std::move(*outcome.response));
+  }
+  // Owned elsewhere: the owner answers (labels are static strings, the
+  // method is copied, so nothing dangles when `done` runs later).
+  auto done = [this, label, method = request.method, start, respond = std::move(respond),
+               via = options_.routing->instance_id()](Response response) {
+    // The owner's Riskd-Instance stays; this instance adds itself as Via.
+    response.headers.emplace_back(std::string(kViaHeader), via);
+    metrics_.HttpForwarded(label, response.status);
+    Finish(label, method, start, response);
+    respond(std::move(response));
+  };
+  options_.routing->Forward(request, outcome.forward, std::move(done));
+}
+
+void Api::Finish(std::string_view label, std::string_view method, std::chrono::steady_clock::time_point start,
+                 Response& response) {
   const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
   metrics_.HttpRequest(label, response.status, seconds.count());
-  if (response.status >= 400) LogError(label, request.method, response.status);
-  return response;
+  if (options_.routing) {
+    bool stamped = false;
+    for (const auto& [name, value] : response.headers) stamped = stamped || name == kInstanceHeader;
+    if (!stamped) response.headers.emplace_back(std::string(kInstanceHeader), options_.routing->instance_id());
+  }
+  if (response.status >= 400) LogError(label, method, response.status);
 }
 
 void Api::LogError(std::string_view route, std::string_view method, int status) {
@@ -77,12 +109,12 @@ void Api::LogError(std::string_view route, std::string_view method, int status) 
                    {{"route", route}, {"method", method.substr(0, 16)}, {"status", code}});
 }
 
-Response Api::Dispatch(const Request& request, std::string_view* route_label) {
+Api::Outcome Api::Dispatch(const Request& request, std::string_view* route_label) {
   const auto matched = MatchRoute(request.method, request.target, options_.surface);
   if (const auto* miss = std::get_if<RouteMiss>(&matched)) {
     Response response = ErrorResponse(miss->status, miss->code, miss->message);
     if (!miss->allow.empty()) response.headers.emplace_back("Allow", miss->allow);
-    return response;
+    return {std::move(response), {}};
   }
   const RouteMatch& match = std::get<RouteMatch>(matched);
   *route_label = RouteLabel(match.route);
@@ -95,7 +127,7 @@ Response Api::Dispatch(const Request& request, std::string_view* route_label) {
   if (!running || !running->engine || !running->config) {
     // Only reachable during startup or in a broken test double; the open
     // routes do not need a config.
-    if (required) return Unavailable("no config loaded");
+    if (required) return {Unavailable("no config loaded"), {}};
     running = std::make_shared<const RunningConfig>();
   }
 
@@ -103,21 +135,33 @@ Response Api::Dispatch(const Request& request, std::string_view* route_label) {
   if (required) {
     const auto token = BearerToken(request.authorization);
     if (token) principal = config::Authenticate(running->config->auth.tokens, *token);
-    if (!principal) return Unauthenticated(!request.authorization.empty());
+    if (!principal) return {Unauthenticated(!request.authorization.empty()), {}};
     if (!config::RoleAtLeast(principal->role, *required)) {
-      return ErrorResponse(403, "PERMISSION_DENIED",
-                           "role " + std::string(config::RoleName(principal->role)) + " may not do this; it needs " +
-                               std::string(config::RoleName(*required)));
+      return {ErrorResponse(403, "PERMISSION_DENIED",
+                            "role " + std::string(config::RoleName(principal->role)) + " may not do this; it needs " +
+                                std::string(config::RoleName(*required))),
+              {}};
     }
   }
+  // Scale-out: an account whose partition another instance serves is
+  // answered there, after this instance has authenticated the caller (the
+  // owner checks the same token again).
+  if (options_.routing && !match.account_segment.empty()) {
+    auto account_id = DecodeAccountId(match.account_segment);
+    if (!account_id.ok()) return {ErrorResponse(400, "INVALID_ARGUMENT", account_id.error().message), {}};
+    Placement placement = options_.routing->Place(*account_id, !request.forwarded_by.empty());
+    if (placement.kind == Placement::Kind::kUnavailable) return {Unavailable(placement.reason), {}};
+    if (placement.kind == Placement::Kind::kForward) return {std::nullopt, std::move(placement)};
+  }
   const Call call{request, match, *running, principal ? &*principal : nullptr, backend_, metrics_, options_};
-  return Serve(match.route, call);
+  return {Serve(match.route, call), {}};
 }
 
 Response Api::Reject(int status, std::string_view code, std::string_view message) {
   Response response = ErrorResponse(status, code, message);
   metrics_.HttpRequest(kUnmatchedRouteLabel, status, 0);
   if (status >= 400) LogError(kUnmatchedRouteLabel, "", status);
+  if (options_.routing) response.headers.emplace_back(std::string(kInstanceHeader), options_.routing->instance_id());
   return response;
 }
 

@@ -8,13 +8,17 @@
 // Thread-safe: Server calls Handle from all its threads.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <functional>
+#include <optional>
 #include <string_view>
 
 #include "daemon/http/backend.h"
 #include "daemon/log/rate_limit.h"
 #include "daemon/http/message.h"
 #include "daemon/http/router.h"
+#include "daemon/http/routing.h"
 
 namespace riskd::metrics {
 class Metrics;
@@ -28,6 +32,10 @@ struct ApiOptions {
   // Longest feedback note kept (bytes). Notes go to the audit trail and a
   // log line; a longer one is refused with 400 rather than cut.
   std::size_t max_note_bytes = 2000;
+  // Scale-out (routing.h): account requests whose partition another
+  // instance serves are forwarded there. nullptr: every account is
+  // answered here. Must outlive the Api.
+  AccountRouting* routing = nullptr;
 };
 
 class Api final : public Handler {
@@ -35,11 +43,21 @@ class Api final : public Handler {
   // `backend` and `metrics` must outlive the Api.
   Api(ApiBackend& backend, metrics::Metrics& metrics, ApiOptions options = {});
 
+  // Blocks until answered (tests, tools); the server uses HandleAsync.
   Response Handle(const Request& request) override;
+  void HandleAsync(Request request, std::function<void(Response)> respond) override;
   Response Reject(int status, std::string_view code, std::string_view message) override;
 
  private:
-  Response Dispatch(const Request& request, std::string_view* route_label);
+  // Either the answer, or the placement to forward the request to.
+  struct Outcome {
+    std::optional<Response> response;
+    Placement forward;
+  };
+  Outcome Dispatch(const Request& request, std::string_view* route_label);
+  // Counts the request and stamps which instance answered.
+  void Finish(std::string_view route_label, std::string_view method,
+              std::chrono::steady_clock::time_point start, Response& response);
 
   // Error answers (4xx: bad input; 5xx: not ready or a failure) are
   // logged rate-limited per route and status, at most 10 lines a minute

@@ -44,13 +44,14 @@ ServerOptions OpsServerOptions(const config::Config& config) {
 }
 
 Result<std::vector<std::unique_ptr<Server>>> StartListeners(const config::Config& config, ApiBackend& backend,
-                                                            metrics::Metrics& metrics) {
+                                                            metrics::Metrics& metrics, AccountRouting* routing) {
   std::vector<std::unique_ptr<Server>> servers;
-  auto api = Server::Start(ApiServerOptions(config), std::make_shared<Api>(backend, metrics));
+  auto api = Server::Start(ApiServerOptions(config), std::make_shared<Api>(backend, metrics, ApiOptions{.routing = routing}));
   if (!api.ok()) return api.error();
   servers.push_back(std::move(*api));
-  auto ops = Server::Start(OpsServerOptions(config),
-                           std::make_shared<Api>(backend, metrics, ApiOptions{.surface = Surface::kOps}));
+  auto ops = Server::Start(OpsServerOptions(config), std::make_shared<Api>(backend, metrics, ApiOptions{
+                                                                                  .surface = Surface::kOps,
+                                                                                  .routing = routing}));
   if (!ops.ok()) return ops.error();
   servers.push_back(std::move(*ops));
   return servers;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "daemon/http/backend.h"
+#include "daemon/http/routing.h"
 #include "daemon/http/server.h"
 #include "daemon/http/server_options.h"
 
@@ -26,9 +27,11 @@ namespace riskd::http {
 ServerOptions ApiServerOptions(const config::Config& config);
 ServerOptions OpsServerOptions(const config::Config& config);
 
-// Starts both listeners (API first), each Server owning its Api. `backend`
-// and `metrics` must outlive them. Error code "listen" or "tls".
+// Starts both listeners (API first), each Server owning its Api. `backend`,
+// `metrics` and `routing` (nullptr: one instance answers every account)
+// must outlive them. Error code "listen" or "tls".
 Result<std::vector<std::unique_ptr<Server>>> StartListeners(const config::Config& config, ApiBackend& backend,
-                                                            metrics::Metrics& metrics);
+                                                            metrics::Metrics& metrics,
+                                                            AccountRouting* routing = nullptr);
 
 }  // namespace riskd::http

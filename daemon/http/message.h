@@ -4,6 +4,7 @@
 // these types only, so that few translation units include Beast.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,6 +20,9 @@ struct Request {
   std::vector<std::string> authorization;
   std::string body;
   bool tls = false;  // arrived over the TLS listener
+  // The Riskd-Forwarded-By header (routing.h): the instance that forwarded
+  // this request here; empty for a request from a client.
+  std::string forwarded_by;
 };
 
 struct Response {
@@ -38,6 +42,13 @@ class Handler {
 
   // A complete, well-formed request within the limits.
   virtual Response Handle(const Request& request) = 0;
+
+  // The same, answered through `respond` (exactly once, from any thread,
+  // possibly later): what the server calls, so that a request waiting on
+  // another instance holds no server thread. The default answers Handle().
+  virtual void HandleAsync(Request request, std::function<void(Response)> respond) {
+    respond(Handle(request));
+  }
 
   // The server refuses a request before it is complete or well formed
   // (status 400, 413, 431, 500 or 503; `code` the JSON error code). Renders

@@ -5,6 +5,8 @@
 // handler's JSON error and end the connection.
 #include "daemon/http/session.h"
 
+#include "daemon/http/routing.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -148,18 +150,28 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     r.target = std::string(request.target());
     auto [first, last] = request.equal_range(bhttp::field::authorization);
     for (auto it = first; it != last; ++it) r.authorization.emplace_back(it->value());
+    if (auto it = request.find(beast::string_view(kForwardedByHeader.data(), kForwardedByHeader.size()));
+        it != request.end()) {
+      r.forwarded_by = std::string(it->value());
+    }
     r.body = std::move(request.body());
     r.tls = kTls;
     const bool head = request.method() == bhttp::verb::head;
-    bool keep_alive = request.keep_alive();
-    Response response;
+    const bool keep_alive = request.keep_alive();
+    const unsigned version = request.version();
+    // The answer may come from another thread (a forwarded request): it is
+    // written on this connection's strand. Nothing is read meanwhile.
+    auto respond = [self = this->shared_from_this(), version, keep_alive, head](Response response) {
+      net::dispatch(self->stream_.get_executor(),
+                    [self, response = std::move(response), version, keep_alive, head]() mutable {
+                      self->Write(std::move(response), version, keep_alive, head);
+                    });
+    };
     try {
-      response = shared_->handler->Handle(r);
+      shared_->handler->HandleAsync(std::move(r), respond);
     } catch (const std::exception&) {
-      response = SafeReject(500, "INTERNAL", "internal error");
-      keep_alive = false;
+      Write(SafeReject(500, "INTERNAL", "internal error"), version, /*keep_alive=*/false, head);
     }
-    Write(std::move(response), request.version(), keep_alive, head);
   }
 
   // Answers a request that could not be read in full or was malformed, then

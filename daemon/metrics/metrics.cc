@@ -178,6 +178,13 @@ struct Metrics::Impl {
       .Name("riskd_evaluations_total").Help("Evaluate answers by action and decision").Register(*registry);
   Family<Counter>& http_family = prometheus::BuildCounter()
       .Name("riskd_http_requests_total").Help("HTTP requests by route and status code").Register(*registry);
+  Family<Counter>& forwarded_family = prometheus::BuildCounter()
+      .Name("riskd_http_forwarded_total")
+      .Help("API requests forwarded to the instance serving the account, by route and the answer's status code")
+      .Register(*registry);
+  Gauge& cluster_members = prometheus::BuildGauge()
+      .Name("riskd_cluster_members").Help("Live instances on the membership topic, this one included")
+      .Register(*registry).Add({});
   Family<Histogram>& http_duration_family = prometheus::BuildHistogram()
       .Name("riskd_http_request_duration_seconds").Help("HTTP request handling time by route")
       .Register(*registry);
@@ -238,6 +245,7 @@ struct Metrics::Impl {
   Labeled<Counter> transitions{transition_family, {"from", "to"}};
   Labeled<Counter> evaluations{evaluations_family, {"action", "decision"}};
   Labeled<Counter> http{http_family, {"route", "code"}};
+  Labeled<Counter> forwarded{forwarded_family, {"route", "code"}};
   Labeled<Histogram> http_duration{http_duration_family, {"route"}, kHttpBuckets};
   Labeled<Counter> reloads{reloads_family, {"result"}};
   Labeled<Counter> produce_errors{produce_errors_family, {"reason"}};
@@ -357,6 +365,11 @@ void Metrics::HttpRequest(std::string_view route, int code, double seconds) {
   impl_->http.Get({route, std::to_string(code)}).Increment();
   impl_->http_duration.Get({route}).Observe(seconds);
 }
+
+void Metrics::HttpForwarded(std::string_view route, int code) {
+  impl_->forwarded.Get({route, std::to_string(code)}).Increment();
+}
+void Metrics::SetClusterMembers(int64_t n) { impl_->cluster_members.Set(static_cast<double>(n)); }
 
 void Metrics::SetAccounts(int64_t n) { impl_->accounts.Set(static_cast<double>(n)); }
 void Metrics::SetStateBytes(int64_t n) { impl_->state_bytes.Set(static_cast<double>(n)); }

@@ -108,6 +108,11 @@ class Metrics {
   // --- the API
   void Evaluation(std::string_view action, std::string_view decision);
   void HttpRequest(std::string_view route, int code, double seconds);
+  // A request answered by another instance (also counted in HttpRequest).
+  void HttpForwarded(std::string_view route, int code);
+
+  // --- scale-out
+  void SetClusterMembers(int64_t members);
 
   // --- state and config
   void SetAccounts(int64_t accounts);

@@ -6,6 +6,12 @@
 # names, the state volume at state.dir, Services and the PodDisruptionBudget
 # selecting the pod, the ServiceMonitor selecting only the ClusterIP
 # Service, every kustomization resource present, runAsUser = the image's uid.
+# Scale-out (more than one replica): each pod's name reaches riskd as an
+# environment variable that kafka.instance_id and http.advertised_url use,
+# the advertised URL is the pod's name under the headless Service at the
+# http port, the headless Service publishes pods that are not ready, the
+# session timeout is set explicitly, and the PodDisruptionBudget lets one
+# pod go at a time.
 set -euo pipefail
 deploy=$1
 k8s=$deploy/kubernetes
@@ -39,7 +45,24 @@ problems=$(jq -n -r --argjson docs "$docs" --argjson config "$config" --argjson 
       (kind("Kustomization")[0].resources[] as $r | select($files | index($r) | not) | "kustomization lists missing \($r)"),
       ($files[] as $f | select($f != "kustomization.yaml" and $f != "servicemonitor.yaml")
         | select(kind("Kustomization")[0].resources | index($f) | not) | "kustomization does not list \($f)"),
-      (if $sts.spec.replicas != 1 then "StatefulSet replicas must be 1 (state is local)" else empty end),
+      (if ($sts.spec.replicas // 1) < 1 then "StatefulSet replicas must be at least 1" else empty end),
+      (if ($sts.spec.replicas // 1) > 1 then
+        ([$c.env[]? | select(.valueFrom.fieldRef.fieldPath == "metadata.name") | .name] | first) as $podvar
+        | (if $podvar == null then "replicas > 1 but no env var carries the pod name (fieldRef metadata.name)" else
+            (if ($config.kafka.instance_id // "") != ("${" + $podvar + "}")
+              then "kafka.instance_id is not \"${\($podvar)}\" (one name per pod)" else empty end),
+            (("http://${" + $podvar + "}." + $headless.metadata.name + ":" + ($ports.http | tostring)) as $want
+              | if ($config.http.advertised_url // "") != $want
+                then "http.advertised_url is not \($want)" else empty end)
+          end),
+        (if $headless.spec.publishNotReadyAddresses != true
+          then "the headless Service must publish not-ready pods (peers forward to them)" else empty end),
+        (if ($config.kafka.properties["session.timeout.ms"] // null) == null
+          then "kafka.properties session.timeout.ms is not set (it governs failover time)" else empty end),
+        (kind("PodDisruptionBudget")[] | select((.spec.maxUnavailable // 0) != 1 and
+            ((.spec.minAvailable // 0) >= $sts.spec.replicas or (.spec.minAvailable // 0) < 1))
+          | "PodDisruptionBudget must let exactly one pod go at a time")
+      else empty end),
       (if $sts.spec.serviceName != $headless.metadata.name then "serviceName is not the headless Service" else empty end),
       (if subset($sts.spec.selector.matchLabels; $podlabels) then empty else "StatefulSet selector does not match its pods" end),
       (kind("Service")[] | select(subset(.spec.selector; $podlabels) | not) | "Service \(.metadata.name) does not select the pod"),

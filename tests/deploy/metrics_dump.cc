@@ -28,6 +28,8 @@ int main() {
   m.SetRestoreRemaining(0, 10);
   m.Evaluation("SEND_CREDENTIALS", "DENY");
   m.HttpRequest("evaluate", 200, 0.0004);
+  m.HttpForwarded("/v1/accounts/{accountId}/risk", 200);
+  m.SetClusterMembers(3);
   m.SetAccounts(1);
   m.SetStateBytes(4096);
   m.SetRocksDb(riskd::metrics::RocksDbFigures{.write_slowdowns = 1, .write_stops = 1, .write_stall_micros = 10, .background_errors = 1});

@@ -15,6 +15,9 @@ void IntegrationTest::SetUp() {
   auto cluster = kafka::EmbeddedCluster::Start({kInput, kDecisions, kDeadLetters, kChangelog}, kPartitions);
   ASSERT_TRUE(cluster.ok()) << cluster.error().message;
   cluster_ = std::move(*cluster);
+  // riskd's membership topic for the default group (daemon/cluster): one
+  // partition, as riskd creates it against a real cluster.
+  ASSERT_TRUE(cluster_->CreateTopic("riskd-members", 1).ok());
 }
 
 void IntegrationTest::TearDown() {
