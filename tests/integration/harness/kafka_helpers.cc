@@ -123,32 +123,32 @@ bool TopicReader::ReadUntil(const std::function<bool(const std::vector<kafka::Co
   return true;
 }
 
-std::map<int32_t, int64_t> LowWatermarks(const std::string& bootstrap, const std::string& topic) {
+namespace {
+
+// Each partition's low (`high` false) or high watermark, as the broker says
+// now; partitions it does not answer for are left out.
+std::map<int32_t, int64_t> Watermarks(const std::string& bootstrap, const std::string& topic, bool high) {
   rd_kafka_t* rk = NewConsumer(bootstrap, "riskd-test-watermarks");
   std::map<int32_t, int64_t> out;
   const int n = PartitionCount(rk, topic);
   for (int p = 0; p < n; ++p) {
     int64_t lo = 0, hi = 0;
     if (rd_kafka_query_watermark_offsets(rk, topic.c_str(), p, &lo, &hi, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      out[p] = lo;
+      out[p] = high ? hi : lo;
     }
   }
   rd_kafka_destroy(rk);
   return out;
 }
 
+}  // namespace
+
+std::map<int32_t, int64_t> LowWatermarks(const std::string& bootstrap, const std::string& topic) {
+  return Watermarks(bootstrap, topic, /*high=*/false);
+}
+
 std::map<int32_t, int64_t> HighWatermarks(const std::string& bootstrap, const std::string& topic) {
-  rd_kafka_t* rk = NewConsumer(bootstrap, "riskd-test-watermarks");
-  std::map<int32_t, int64_t> out;
-  const int n = PartitionCount(rk, topic);
-  for (int p = 0; p < n; ++p) {
-    int64_t lo = 0, hi = 0;
-    if (rd_kafka_query_watermark_offsets(rk, topic.c_str(), p, &lo, &hi, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      out[p] = hi;
-    }
-  }
-  rd_kafka_destroy(rk);
-  return out;
+  return Watermarks(bootstrap, topic, /*high=*/true);
 }
 
 std::map<int32_t, int64_t> GroupCommitted(const std::string& bootstrap, const std::string& group,
