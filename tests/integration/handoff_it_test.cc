@@ -5,14 +5,12 @@
 // that is behind (503 until it has caught up), and ends bit-identical to an
 // uninterrupted run.
 #include <cstring>
-#include <ctime>
 #include <functional>
 #include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
 
-#include "daemon/config/tokens.h"
 #include "daemon/kafka/partitioner.h"
 #include "riskd/v1/risk.pb.h"
 #include "tests/integration/harness/fixture.h"
@@ -29,18 +27,8 @@ class HandoffTest : public IntegrationTest {
     RiskdConfig config;
     config.decisions_format = "protobuf";  // compact: the mock keeps 5 MiB per partition
     config.kafka_properties["session.timeout.ms"] = "3000";
-    config.extra_yaml = std::string("auth:\n  tokens:\n    - { name: support, role: support, sha256: \"") +
-                        config::Sha256Hex(kToken) + "\" }\n";
+    config.extra_yaml = TokensYaml({{"support", "support", kToken}});
     return config;
-  }
-
-  static std::string Rfc3339(scoring::EpochMicros t) {
-    const std::time_t secs = t / scoring::kSecond;
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
   }
 
   // "score" and "level" of a risk answer, as text (bit-identical check).

@@ -25,11 +25,9 @@ class HttpApiTest : public IntegrationTest {
  protected:
   static RiskdConfig WithTokens() {
     RiskdConfig config;
-    config.extra_yaml = std::string("auth:\n  tokens:\n") +
-                        "    - { name: support-console, role: support, sha256: \"" + config::Sha256Hex(kSupport) +
-                        "\" }\n" + "    - { name: analyst-1, role: analyst, sha256: \"" +
-                        config::Sha256Hex(kAnalyst) + "\" }\n" + "    - { name: admin-1, role: admin, sha256: \"" +
-                        config::Sha256Hex(kAdmin) + "\" }\n";
+    config.extra_yaml = TokensYaml({{"support-console", "support", kSupport},
+                                    {"analyst-1", "analyst", kAnalyst},
+                                    {"admin-1", "admin", kAdmin}});
     return config;
   }
 

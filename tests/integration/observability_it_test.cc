@@ -27,9 +27,7 @@ class ObservabilityTest : public IntegrationTest {
   static RiskdConfig Config() {
     RiskdConfig config;
     config.kafka_properties["statistics.interval.ms"] = "1000";
-    config.extra_yaml = std::string("auth:\n  tokens:\n") + "    - { name: support-console, role: support, sha256: \"" +
-                        config::Sha256Hex(kToken) + "\" }\n" + "    - { name: admin-1, role: admin, sha256: \"" +
-                        config::Sha256Hex(kAdminToken) + "\" }\n";
+    config.extra_yaml = TokensYaml({{"support-console", "support", kToken}, {"admin-1", "admin", kAdminToken}});
     return config;
   }
 

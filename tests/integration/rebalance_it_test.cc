@@ -4,13 +4,11 @@
 // changelog (never processing or serving them from empty state) and then
 // processes the rest of the stream, ending with exactly the state of an
 // uninterrupted run for every partition.
-#include <ctime>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include "daemon/codec/json.h"
-#include "daemon/config/tokens.h"
 #include "riskd/v1/risk.pb.h"
 #include "tests/integration/harness/fixture.h"
 
@@ -23,22 +21,12 @@ class RebalanceTest : public IntegrationTest {
  protected:
   static RiskdConfig WithToken() {
     RiskdConfig config;
-    config.extra_yaml = std::string("auth:\n  tokens:\n    - { name: support-console, role: support, sha256: \"") +
-                        config::Sha256Hex(kToken) + "\" }\n";
+    config.extra_yaml = TokensYaml({{"support-console", "support", kToken}});
     return config;
   }
 };
 
 bool Contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
-
-std::string Rfc3339(scoring::EpochMicros at) {
-  const std::time_t secs = static_cast<std::time_t>(at / scoring::kSecond);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // Over HTTP, every account is answered correctly by the instance that owns
 // it: known, with the score and level an uninterrupted riskd computes from

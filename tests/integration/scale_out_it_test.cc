@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <ctime>
 #include <map>
 #include <set>
 #include <string>
@@ -16,7 +15,6 @@
 
 #include <gtest/gtest.h>
 
-#include "daemon/config/tokens.h"
 #include "daemon/kafka/partitioner.h"
 #include "tests/integration/harness/fixture.h"
 
@@ -79,8 +77,7 @@ class ScaleOutTest : public IntegrationTest {
     c.input_topic = kScaleInput;
     c.decisions_topic = "scale-decisions";
     c.kafka_properties = {{"session.timeout.ms", "10000"}, {"heartbeat.interval.ms", "1000"}};
-    c.extra_yaml = std::string("auth:\n  tokens:\n    - { name: support, role: support, sha256: \"") +
-                   config::Sha256Hex(kToken) + "\" }\n" +
+    c.extra_yaml = TokensYaml({{"support", "support", kToken}}) +
                    "cluster:\n  heartbeat_interval: 500ms\n  member_ttl: 3s\n";
     return c;
   }
@@ -89,15 +86,6 @@ class ScaleOutTest : public IntegrationTest {
     HttpResponse r = HttpRequest(port, "GET", "/v1/accounts/" + account + "/risk?asOf=" + Rfc3339(as_of), "",
                                  {{"Authorization", std::string("Bearer ") + kToken}}, 10s);
     return Answer{r.status, r.body, Header(r, "Riskd-Instance"), Header(r, "Riskd-Via")};
-  }
-
-  static std::string Rfc3339(scoring::EpochMicros t) {
-    const std::time_t secs = static_cast<std::time_t>(t / scoring::kSecond);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
   }
 
   // One account per partition of the input, as producers place them

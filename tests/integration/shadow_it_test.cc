@@ -5,14 +5,12 @@
 // it; reload picks up a changed candidate and refuses a bad one.
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
-#include <google/protobuf/util/time_util.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
 
 #include "daemon/clock/clock.h"
 #include "daemon/codec/json.h"
-#include "daemon/config/tokens.h"
 #include "daemon/store/state_store.h"
 #include "riskd/v1/risk.pb.h"
 #include "scoring/proto_enums.h"
@@ -30,10 +28,9 @@ constexpr const char* kAdmin = "it-admin-token";
 class ShadowTest : public IntegrationTest {
  protected:
   static std::string Tokens() {
-    return std::string("auth:\n  tokens:\n") + "    - { name: support-console, role: support, sha256: \"" +
-           config::Sha256Hex(kSupport) + "\" }\n" + "    - { name: analyst-1, role: analyst, sha256: \"" +
-           config::Sha256Hex(kAnalyst) + "\" }\n" + "    - { name: admin-1, role: admin, sha256: \"" +
-           config::Sha256Hex(kAdmin) + "\" }\n";
+    return TokensYaml({{"support-console", "support", kSupport},
+                       {"analyst-1", "analyst", kAnalyst},
+                       {"admin-1", "admin", kAdmin}});
   }
 
   static HttpResponse Call(int port, const std::string& method, const std::string& target, const char* token,
@@ -49,10 +46,6 @@ class ShadowTest : public IntegrationTest {
     const size_t at = scrape.find(series);
     if (at == std::string::npos) return -1;
     return std::stod(scrape.substr(at + series.size()));
-  }
-
-  static std::string Rfc3339(scoring::EpochMicros t) {
-    return google::protobuf::util::TimeUtil::ToString(google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(t));
   }
 
   // The "shadow" object of GET /v1/config.

@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <thread>
 
+#include <google/protobuf/util/time_util.h>
+
 namespace riskd::it {
 
 HttpResponse HttpRequest(int port, const std::string& method, const std::string& target, const std::string& body,
@@ -76,6 +78,11 @@ bool WaitReady(int port, std::chrono::seconds timeout) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   return false;
+}
+
+std::string Rfc3339(int64_t t) {
+  using google::protobuf::util::TimeUtil;
+  return TimeUtil::ToString(TimeUtil::MicrosecondsToTimestamp(t));
 }
 
 }  // namespace riskd::it

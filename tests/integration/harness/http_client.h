@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,5 +22,8 @@ HttpResponse HttpRequest(int port, const std::string& method, const std::string&
 
 // Polls GET /readyz on `port` until it answers 200.
 bool WaitReady(int port, std::chrono::seconds timeout);
+
+// `t` (microseconds since the epoch) as RFC 3339 in UTC, for `asOf`.
+std::string Rfc3339(int64_t t);
 
 }  // namespace riskd::it

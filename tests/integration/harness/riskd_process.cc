@@ -13,6 +13,8 @@
 #include <sstream>
 #include <thread>
 
+#include "daemon/config/tokens.h"
+
 namespace riskd::it {
 
 namespace fs = std::filesystem;
@@ -29,6 +31,14 @@ double TestScale() {
   if (!s) return 1.0;
   const double v = std::atof(s);
   return v > 0 ? v : 1.0;
+}
+
+std::string TokensYaml(const std::vector<TestToken>& tokens) {
+  std::string yaml = "auth:\n  tokens:\n";
+  for (const TestToken& t : tokens) {
+    yaml += "    - { name: " + t.name + ", role: " + t.role + ", sha256: \"" + config::Sha256Hex(t.token) + "\" }\n";
+  }
+  return yaml;
 }
 
 int FreePort() {

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace riskd::it {
 
@@ -30,6 +31,15 @@ struct RiskdConfig {
   // Extra YAML appended verbatim (tokens for HTTP tests, …).
   std::string extra_yaml;
 };
+
+// A bearer token of an HTTP test: riskd's config stores only its SHA-256.
+struct TestToken {
+  std::string name;
+  std::string role;   // support | analyst | admin
+  std::string token;  // what the test sends as "Authorization: Bearer <token>"
+};
+// The `auth.tokens` section of riskd.yaml for `tokens` (for extra_yaml).
+std::string TokensYaml(const std::vector<TestToken>& tokens);
 
 // A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
 int FreePort();
