@@ -291,27 +291,6 @@ int64_t Producer::Flush() {
   return g_failed_deliveries;
 }
 
-std::map<int32_t, std::pair<int64_t, int64_t>> Watermarks(const std::string& bootstrap, const std::string& topic) {
-  rd_kafka_t* rk = NewClient(RD_KAFKA_CONSUMER, BaseConf(bootstrap, {{"group.id", "bench-watermarks"}}));
-  std::map<int32_t, std::pair<int64_t, int64_t>> out;
-  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
-  const rd_kafka_metadata_t* md = nullptr;
-  int n = 0;
-  if (rd_kafka_metadata(rk, 0, rkt, &md, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    if (md->topic_cnt == 1) n = md->topics[0].partition_cnt;
-    rd_kafka_metadata_destroy(md);
-  }
-  rd_kafka_topic_destroy(rkt);
-  for (int p = 0; p < n; ++p) {
-    int64_t lo = 0, hi = 0;
-    if (rd_kafka_query_watermark_offsets(rk, topic.c_str(), p, &lo, &hi, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      out[p] = {lo, hi};
-    }
-  }
-  rd_kafka_destroy(rk);
-  return out;
-}
-
 CommitProbe::CommitProbe(const std::string& bootstrap, const std::string& group, const std::string& topic,
                          int32_t partitions)
     : topic_(topic), partitions_(partitions) {

@@ -127,9 +127,6 @@ class Producer {
   std::vector<std::vector<SteadyClock::time_point>> send_times_;
 };
 
-// Partition -> (low, high) watermarks of `topic`.
-std::map<int32_t, std::pair<int64_t, int64_t>> Watermarks(const std::string& bootstrap, const std::string& topic);
-
 // The consumer group's committed offsets, asked through one long-lived
 // client (cheap enough to ask often).
 class CommitProbe {

@@ -34,6 +34,7 @@
 #include "daemon/kafka/embedded_cluster.h"
 #include "tests/integration/harness/events.h"
 #include "tests/integration/harness/http_client.h"
+#include "tests/integration/harness/kafka_helpers.h"
 #include "tests/integration/harness/riskd_process.h"
 
 namespace riskd::bench {
@@ -83,14 +84,14 @@ Preloaded Preload(const std::string& bootstrap, int32_t partitions, EventSource&
   }
   if (producer.Flush() != 0) throw std::runtime_error("pre-loading the input topic failed");
   // Nothing may have fallen out of the mock's per-partition log.
-  int64_t total = 0;
-  for (const auto& [p, w] : Watermarks(bootstrap, kInput)) {
-    if (w.first != 0) {
+  for (const auto& [p, low] : riskd::it::LowWatermarks(bootstrap, kInput)) {
+    if (low != 0) {
       throw std::runtime_error("mock partition " + std::to_string(p) +
                                " dropped its oldest messages (5 MiB per partition): use more --partitions");
     }
-    total += w.second;
   }
+  int64_t total = 0;
+  for (const auto& [p, high] : riskd::it::HighWatermarks(bootstrap, kInput)) total += high;
   if (total != out.events) {
     throw std::runtime_error("topic holds " + std::to_string(total) + " messages, produced " +
                              std::to_string(out.events));
