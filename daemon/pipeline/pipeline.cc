@@ -207,27 +207,40 @@ void Pipeline::CheckOwnership(const std::vector<kafka::TopicPartition>& tps, boo
 }
 
 void Pipeline::Activate(int32_t p, bool resume) {
-  // Not served until it reaches what the group's previous owner committed:
-  // that owner answered from state up to there, and an answer must not go
-  // back in time (a restored state may end earlier: changelog records still
-  // in the previous owner's outbox are re-derived from the input).
+  // Not served until it has processed everything its input held when it
+  // became active here (the high watermark now), and at least what the
+  // group's previous owner committed. A previous owner answered from state
+  // that may be ahead of both its committed offsets and the changelog (a
+  // SIGKILL between its write and its commit/publication); every event it
+  // had seen was in the input before this moment, so an answer from here
+  // never goes back in time. 503 meanwhile; a wrong score is worse.
   const auto tps = TopicPartitionsOf(p);
-  bool behind = false;
+  std::map<kafka::TopicPartition, int64_t> targets;
   if (auto committed = consumer_->Committed(tps); committed) {
-    for (const auto& tp : tps) {
-      auto it = committed->find(tp);
-      if (it != committed->end() && std::max<int64_t>(next_offset_[tp], 0) < it->second) {
-        catch_up_to_[tp] = it->second;
-        behind = true;
-      }
-    }
+    targets = std::move(*committed);
   } else {
-    log::Warn("pipeline", "cannot read the group's committed offsets; serving without catching up to them",
+    log::Warn("pipeline", "cannot read the group's committed offsets",
               {{"partition", std::to_string(p)}, {"error", committed.error().message}});
+  }
+  for (const auto& tp : tps) {
+    if (auto w = consumer_->QueryWatermarks(tp.topic, tp.partition); w) {
+      targets[tp] = std::max(targets[tp], w->second);
+    } else {
+      log::Warn("pipeline", "cannot read the input's high watermark; catching up to the committed offsets only",
+                {{"partition", std::to_string(p)}, {"error", w.error().message}});
+    }
+  }
+  bool behind = false;
+  for (const auto& tp : tps) {
+    auto it = targets.find(tp);
+    if (it != targets.end() && std::max<int64_t>(next_offset_[tp], 0) < it->second) {
+      catch_up_to_[tp] = it->second;
+      behind = true;
+    }
   }
   if (auto* slot = table_->slot(p)) slot->catching_up = behind;
   if (behind) {
-    log::Info("pipeline", "partition catching up to the previous owner's offsets before serving",
+    log::Info("pipeline", "partition catching up to its input's end before serving",
               {{"partition", std::to_string(p)}});
   }
   table_->set_status(p, PartitionStatus::kActive);
