@@ -190,6 +190,11 @@ static std::vector<cluster::LocalState> LocalPartitions(const pipeline::Pipeline
 
 Status Daemon::StartRouting() {
   auto local = [pipeline = pipeline_.get()] { return LocalPartitions(*pipeline); };
+  // The standby partitions the membership view names go to the pipeline,
+  // which follows those not assigned here (kafka.standby_replicas).
+  settings_.membership.standby_plan = [pipeline = pipeline_.get()](std::set<int32_t> partitions) {
+    pipeline->SetStandbyPlan(std::move(partitions));
+  };
   membership_ = std::make_unique<cluster::Membership>(settings_.membership, local, clock_, metrics_.get());
   forwarder_ = std::make_unique<cluster::Forwarder>(settings_.forwarder);
   router_ = std::make_unique<cluster::AccountRouter>(

@@ -105,6 +105,7 @@ Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>*
   s.pipeline.decode.max_value_bytes = static_cast<size_t>(k.max_event_bytes);
   s.pipeline.changelog_topic = k.ChangelogTopic();
   s.pipeline.max_idle = s.store.max_idle;
+  s.pipeline.standby_replicas = static_cast<int>(k.standby_replicas);
 
   s.embedded_partitions = static_cast<int32_t>(k.partitions_for_embedded);
   for (const auto& topic : k.input_topics) {
@@ -126,6 +127,7 @@ Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>*
   s.membership.heartbeat_interval = std::chrono::milliseconds(config->cluster.heartbeat_interval / 1000);
   s.membership.member_ttl = config->cluster.member_ttl;
   s.membership.create_topic = !s.embedded_kafka;
+  s.membership.standby_replicas = static_cast<int>(k.standby_replicas);  // the plan's sink is the daemon's
   s.forwarder.self_instance_id = s.instance_id;
   s.forwarder.timeout = std::chrono::milliseconds(config->http.forward_timeout / 1000);
   return s;

@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "daemon/cluster/member_codec.h"
+#include "daemon/cluster/standby_plan.h"
 #include "daemon/kafka/rdkafka_util.h"
 #include "daemon/log/log.h"
 #include "daemon/metrics/metrics.h"
@@ -97,6 +98,7 @@ void Membership::Run() {
   while (!stop_) {
     Follow();
     Announce(/*force=*/false);
+    PlanStandby();
     rd_kafka_poll(producer_, 0);  // delivery reports
   }
   // Leaving: peers stop forwarding here at once instead of after the TTL.
@@ -172,6 +174,25 @@ void Membership::Announce(bool force) {
     }
     log::Info("cluster", "announced partitions", {{"serving", serving}, {"restoring", restoring}});
   }
+}
+
+void Membership::PlanStandby() {
+  if (options_.standby_replicas <= 0 || !options_.standby_plan) return;
+  std::set<int32_t> plan;
+  {
+    std::lock_guard lock(mu_);
+    plan = StandbyPartitions(table_, clock_->NowMicros(), options_.instance_id, partition_count_,
+                             options_.standby_replicas);
+  }
+  // Partitions this instance claims are not followed (the pipeline checks
+  // again: it alone knows what is assigned at this instant).
+  for (const auto& [p, claim] : claims_) plan.erase(p);
+  if (standby_plan_ == plan) return;
+  std::string names;
+  for (int32_t p : plan) names += (names.empty() ? "" : ",") + std::to_string(p);
+  log::Info("cluster", "standby partitions", {{"partitions", names}});
+  standby_plan_ = plan;
+  options_.standby_plan(std::move(plan));
 }
 
 void Membership::Publish(const std::string* value) {

@@ -18,7 +18,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -47,6 +49,11 @@ struct MembershipOptions {
   // Against a real cluster: create the topic (1 partition, compacted) when
   // missing. The embedded cluster creates it itself.
   bool create_topic = true;
+  // kafka.standby_replicas: > 0 computes, from the membership view, the
+  // partitions this instance follows as a standby (standby_plan.h) and
+  // hands every new answer to `standby_plan` (on the membership thread).
+  int standby_replicas = 0;
+  std::function<void(std::set<int32_t>)> standby_plan;
 };
 
 // This instance's partitions, index = partition (size = partition count;
@@ -82,6 +89,7 @@ class Membership {
   void Run();
   void Follow();                      // reads what arrived on the topic
   void Announce(bool force);          // publishes when the view changed or a heartbeat is due
+  void PlanStandby();                 // hands a changed standby plan over
   void Publish(const std::string* value);  // nullptr: tombstone
   void CreateTopicIfMissing();
   bool TopicExists();
@@ -98,6 +106,7 @@ class Membership {
 
   // Membership thread only.
   std::map<int32_t, Claim> claims_;  // this instance's current claims
+  std::optional<std::set<int32_t>> standby_plan_;  // the last plan handed over
   int32_t partition_count_ = 0;
   std::chrono::steady_clock::time_point next_heartbeat_{};
   std::chrono::steady_clock::time_point next_error_log_{};

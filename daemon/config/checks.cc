@@ -91,9 +91,6 @@ class Checks {
         Fail("kafka.changelog_topic", "is the dead-letter topic of " + topic);
       }
     }
-    if (k.standby_replicas != 0) {
-      Fail("kafka.standby_replicas", "standby replicas are not implemented yet; only 0 is accepted");
-    }
     // ${POD_NAME} and the like are expanded at start; what is written
     // around them must already be a valid id.
     if (auto ok = CheckEnvSyntax(k.instance_id); !ok) {

@@ -73,8 +73,8 @@ std::vector<Key> ListKeys(Config& c) {
   add("kafka.changelog_topic", K::kString, &c.kafka.changelog_topic,
       "compacted topic of partition state (restore after a handoff); \"\": <group_id>-state-changelog");
   bounded(add("kafka.standby_replicas", K::kInt, &c.kafka.standby_replicas,
-              "instances following the changelog of partitions they do not own (only 0 for now)"),
-          0, 16);
+              "instances that follow each partition's changelog besides its owner, so a failover restores little; 0: none"),
+          0, 8);
   add("kafka.instance_id", K::kString, &c.kafka.instance_id,
       "static membership (group.instance.id) and the instance's name; ${ENV} expanded; \"\": none, name <host>-<http port>");
   add("kafka.membership_topic", K::kString, &c.kafka.membership_topic,

@@ -170,6 +170,17 @@ struct Metrics::Impl {
   Family<Gauge>& restore_remaining_family = prometheus::BuildGauge()
       .Name("riskd_restore_remaining_messages").Help("Changelog messages a running partition restore still has to read")
       .Register(*registry);
+  Counter& restore_records = prometheus::BuildCounter()
+      .Name("riskd_restore_records_total").Help("Changelog messages read by partition restores")
+      .Register(*registry).Add({});
+  Gauge& standby_partitions = prometheus::BuildGauge()
+      .Name("riskd_standby_partitions")
+      .Help("Partitions this instance follows as a standby replica (kafka.standby_replicas)")
+      .Register(*registry).Add({});
+  Family<Gauge>& standby_lag_family = prometheus::BuildGauge()
+      .Name("riskd_standby_lag_messages")
+      .Help("Changelog messages a partition followed as a standby replica is behind")
+      .Register(*registry);
   Family<Counter>& shadow_family = prometheus::BuildCounter()
       .Name("riskd_shadow_disagreements_total")
       .Help("Events and evaluate calls where the shadow config (scoring.shadow_config) disagreed with the live one")
@@ -241,6 +252,7 @@ struct Metrics::Impl {
   Labeled<Counter> rejected{rejected_family, {"reason"}};
   Labeled<Gauge> consumer_lag{consumer_lag_family, {"topic", "partition"}};
   Labeled<Gauge> restore_remaining{restore_remaining_family, {"partition"}};
+  Labeled<Gauge> standby_lag{standby_lag_family, {"partition"}};
   Labeled<Counter> rules{rule_family, {"rule", "shadow"}};
   Labeled<Counter> transitions{transition_family, {"from", "to"}};
   Labeled<Counter> evaluations{evaluations_family, {"action", "decision"}};
@@ -356,6 +368,12 @@ void Metrics::SetRestoreRemaining(int32_t partition, int64_t messages) {
   impl_->restore_remaining.Get({std::to_string(partition)}).Set(static_cast<double>(messages));
 }
 void Metrics::RemoveRestoreRemaining(int32_t partition) { impl_->restore_remaining.Remove({std::to_string(partition)}); }
+void Metrics::RestoreRecords(int64_t records) { impl_->restore_records.Increment(static_cast<double>(records)); }
+void Metrics::SetStandbyPartitions(int64_t n) { impl_->standby_partitions.Set(static_cast<double>(n)); }
+void Metrics::SetStandbyLag(int32_t partition, int64_t messages) {
+  impl_->standby_lag.Get({std::to_string(partition)}).Set(static_cast<double>(messages));
+}
+void Metrics::RemoveStandbyLag(int32_t partition) { impl_->standby_lag.Remove({std::to_string(partition)}); }
 void Metrics::ShadowDisagreed(ShadowDisagreement kind) { impl_->shadow[static_cast<int>(kind)]->Increment(); }
 
 void Metrics::Evaluation(std::string_view action, std::string_view decision) {

@@ -97,6 +97,15 @@ class Metrics {
   // running restore still has to read; removed when it ends.
   void SetRestoreRemaining(int32_t partition, int64_t messages);
   void RemoveRestoreRemaining(int32_t partition);
+  // riskd_restore_records_total: changelog messages read by restores (a
+  // failover with a standby replica reads few).
+  void RestoreRecords(int64_t records);
+  // riskd_standby_partitions: partitions followed as a standby replica;
+  // riskd_standby_lag_messages{partition}: changelog messages a followed
+  // partition is behind (removed when it is no longer followed).
+  void SetStandbyPartitions(int64_t partitions);
+  void SetStandbyLag(int32_t partition, int64_t messages);
+  void RemoveStandbyLag(int32_t partition);
   void ShadowDisagreed(ShadowDisagreement kind);  // every kind is pre-created: no lock
 
   // --- Kafka clients (librdkafka statistics and error callbacks)

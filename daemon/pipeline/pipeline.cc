@@ -41,6 +41,7 @@ Status Pipeline::Start() {
     ro.broker_timeout = consumer_options_.broker_timeout;
     ro.batch = options_.restore_batch;
     restorer_ = std::make_unique<Restorer>(*deps_.store, *deps_.metrics, *deps_.publisher, ro);
+    StartStandby();
   }
   next_sweep_ = SteadyClock::now() + kFirstSweepAfter;
   table_ = std::make_unique<PartitionTable>(*partitions);
@@ -67,6 +68,7 @@ void Pipeline::Run() {
   // everything through OnRevoked, which commits offsets to the broker.
   consumer_->Close();
   restorer_.reset();  // cancels restores in progress
+  standby_.reset();   // checkpoints the standby partitions
   std::lock_guard lock(ready_mu_);
   ready_ = {false, "shutting down"};
 }
@@ -138,6 +140,7 @@ std::vector<kafka::TopicPartition> Pipeline::TopicPartitionsOf(int32_t partition
 }
 
 std::vector<kafka::StartPosition> Pipeline::OnAssigned(const std::vector<kafka::TopicPartition>& added) {
+  ReleaseStandby(added);  // first: one writer per partition
   for (const auto& tp : added) {
     int64_t next = kafka::kOffsetBeginning;  // first sight of a partition: from the beginning
     if (auto s = deps_.store->AddPartition(tp.partition); !s) {
@@ -369,6 +372,7 @@ void Pipeline::Housekeeping() {
   if (restorer_) {
     for (const auto& r : restorer_->TakeFinished()) OnRestoreFinished(r);
   }
+  ReconcileStandby();
   // Ownership checks that could not reach the broker.
   if (now >= next_ownership_check_) {
     next_ownership_check_ = now + kOwnershipRecheckEvery;

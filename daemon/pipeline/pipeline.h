@@ -34,6 +34,7 @@
 #include "daemon/pipeline/publisher.h"
 #include "daemon/pipeline/restorer.h"
 #include "daemon/pipeline/scoring_snapshot.h"
+#include "daemon/pipeline/standby.h"
 #include "daemon/store/state_store.h"
 
 namespace riskd::pipeline {
@@ -80,6 +81,12 @@ class Pipeline final : public kafka::RebalanceListener {
   // (kActive: owned and served here). Empty before Start. Thread-safe.
   std::vector<PartitionStatus> PartitionStatuses() const;
 
+  // Standby replicas (kafka.standby_replicas): the partitions this instance
+  // should follow as a standby, by the membership view (daemon/cluster).
+  // Partitions assigned here are never followed whatever the plan says.
+  // Thread-safe; applied by the poll thread within a housekeeping turn.
+  void SetStandbyPlan(std::set<int32_t> partitions);
+
   // RebalanceListener (poll thread).
   std::vector<kafka::StartPosition> OnAssigned(const std::vector<kafka::TopicPartition>& added) override;
   void OnRevoked(const std::vector<kafka::TopicPartition>& revoked, bool lost) override;
@@ -105,6 +112,14 @@ class Pipeline final : public kafka::RebalanceListener {
   // so the next owner need not reprocess them; then closes their changelog.
   void HandOver(const std::set<int32_t>& partitions);
   void SweepAgedOut();
+  // Standby replicas (pipeline_standby.cc), poll thread only.
+  void StartStandby();
+  // Before anything reads an assigned partition's state: the standby
+  // follower stops writing it (and checkpoints what it applied).
+  void ReleaseStandby(const std::vector<kafka::TopicPartition>& assigned);
+  // Follows the plan's partitions that are not assigned here and that no
+  // restore job may still write.
+  void ReconcileStandby();
   std::vector<kafka::TopicPartition> TopicPartitionsOf(int32_t partition) const;
   void Housekeeping();  // resumes, backpressure, lag, readiness, log summaries
   // Where the account lives among served partitions (see ReadAccount).
@@ -119,6 +134,9 @@ class Pipeline final : public kafka::RebalanceListener {
   std::unique_ptr<BatchProcessor> processor_;  // poll thread only
   std::unique_ptr<Restorer> restorer_;
   std::map<int32_t, uint64_t> restore_job_;  // poll thread only: restoring partition -> its job
+  std::unique_ptr<StandbyFollower> standby_;  // null without standby replicas
+  std::mutex standby_mu_;
+  std::set<int32_t> standby_plan_;  // guarded by standby_mu_
   // Poll thread only: offsets a partition must reach before it is served
   // (the group's committed offsets when it became active here).
   std::map<kafka::TopicPartition, int64_t> catch_up_to_;

@@ -51,6 +51,9 @@ struct PipelineOptions {
   std::chrono::milliseconds sweep_every{10 * 60 * 1000};
   // Changelog records per restore write (WAL off).
   size_t restore_batch = 5'000;
+  // kafka.standby_replicas: > 0 follows, as a standby, the changelog of the
+  // partitions SetStandbyPlan names (which the membership view computes).
+  int standby_replicas = 0;
 };
 
 }  // namespace riskd::pipeline

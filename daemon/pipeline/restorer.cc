@@ -1,5 +1,6 @@
 #include "daemon/pipeline/restorer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -62,6 +63,12 @@ void Restorer::Cancel(int32_t partition) {
   if (running_ && running_->partition == partition) running_->cancelled->store(true);
 }
 
+bool Restorer::Busy(int32_t partition) {
+  std::lock_guard lock(mu_);
+  if (running_ && running_->partition == partition) return true;
+  return std::any_of(queue_.begin(), queue_.end(), [&](const Job& job) { return job.partition == partition; });
+}
+
 std::vector<RestoreResult> Restorer::TakeFinished() {
   std::lock_guard lock(mu_);
   return std::exchange(finished_, {});
@@ -87,6 +94,7 @@ void Restorer::Run() {
       r = Execute(job);
     }
     metrics_.RemoveRestoreRemaining(job.partition);
+    metrics_.RestoreRecords(r.records);
     std::lock_guard lock(mu_);
     running_.reset();
     finished_.push_back(std::move(r));

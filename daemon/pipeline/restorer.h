@@ -82,6 +82,9 @@ class Restorer {
   uint64_t Submit(int32_t partition, std::optional<int64_t> from, bool held);
   // Cancels the partition's queued or running job (its result says so).
   void Cancel(int32_t partition);
+  // A job for `partition` is queued or running (cancelled or not): it may
+  // still write the partition's state.
+  bool Busy(int32_t partition);
   std::vector<RestoreResult> TakeFinished();
 
  private:

@@ -378,13 +378,24 @@ TEST(ConfigTest, ChecksTheScaleOutKeys) {
   LoadResult r = ParseConfig(R"(
 kafka:
   changelog_topic: risk-decisions
-  standby_replicas: 1
+  standby_replicas: 9
   instance_id: "riskd 0"
   properties: { group.instance.id: x }
 )");
   EXPECT_EQ(ProblemPaths(r), (std::set<std::string>{"kafka.changelog_topic", "kafka.standby_replicas",
                                                      "kafka.instance_id", "kafka.properties.group.instance.id"}))
       << Describe(r);
+  // Standby replicas: 0 (the default) to 8.
+  for (const char* n : {"0", "1", "2", "8"}) {
+    LoadResult standby = ParseConfig(std::string("kafka: { standby_replicas: ") + n + " }");
+    EXPECT_TRUE(standby.ok()) << n << ": " << Describe(standby);
+    EXPECT_EQ(standby.config.kafka.standby_replicas, std::stoi(n));
+  }
+  for (const char* n : {"-1", "9", "two"}) {
+    EXPECT_EQ(ProblemPaths(ParseConfig(std::string("kafka: { standby_replicas: ") + n + " }")),
+              std::set<std::string>{"kafka.standby_replicas"})
+        << n;
+  }
   EXPECT_EQ(ProblemPaths(ParseConfig("kafka: { changelog_topic: account-events.dlq }")),
             std::set<std::string>{"kafka.changelog_topic"});
 }
