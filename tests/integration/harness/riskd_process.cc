@@ -74,6 +74,7 @@ void RiskdProcess::WriteConfig() {
       << "  decisions_format: " << config_.decisions_format << "\n"
       << "  dead_letter_suffix: .dlq\n"
       << (config_.instance_id.empty() ? "" : "  instance_id: " + config_.instance_id + "\n")
+      << (config_.standby_replicas == 0 ? "" : "  standby_replicas: " + std::to_string(config_.standby_replicas) + "\n")
       << "state:\n  dir: " << state_dir().string() << "\n"
       << "http:\n  listen: 127.0.0.1:" << config_.http_port << "\n"
       << "metrics:\n  listen: 127.0.0.1:" << config_.metrics_port << "\n"

@@ -23,6 +23,7 @@ struct RiskdConfig {
   std::string decisions_topic = "risk-decisions";
   std::string decisions_format = "json";  // kafka.decisions_format
   std::string instance_id;                // kafka.instance_id (static membership); "" = none
+  int standby_replicas = 0;               // kafka.standby_replicas
   int http_port = 0;     // 0: a free port is picked
   int metrics_port = 0;  // 0: a free port is picked
   // Extra kafka.properties (e.g. session.timeout.ms to speed up rejoins).
