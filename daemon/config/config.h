@@ -40,8 +40,8 @@ struct KafkaConfig {
   // is published to, co-partitioned with the input; "" means
   // "<group_id>-state-changelog" (ChangelogTopic()).
   std::string changelog_topic;
-  // Instances following the changelog of partitions they do not own, for a
-  // shorter failover. Only 0 for now (not implemented).
+  // Instances besides the owner that follow each partition's changelog
+  // (standby replicas), for a shorter failover restore; 0..8.
   std::int64_t standby_replicas = 0;
   // This instance's name: static membership (librdkafka group.instance.id,
   // so a rolling restart keeps the assignment), the membership record and

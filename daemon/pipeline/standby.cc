@@ -39,13 +39,14 @@ void StandbyFollower::Want(const std::set<int32_t>& partitions) {
     std::lock_guard lock(mu_);
     if (wanted_ == partitions) return;
     wanted_ = partitions;
+    ++wanted_version_;
   }
   cv_.notify_all();
 }
 
 void StandbyFollower::Release(int32_t partition) {
   std::unique_lock lock(mu_);
-  wanted_.erase(partition);
+  if (wanted_.erase(partition) > 0) ++wanted_version_;
   cv_.notify_all();
   cv_.wait(lock, [&] { return held_.count(partition) == 0; });
 }
@@ -58,15 +59,18 @@ std::set<int32_t> StandbyFollower::Following() const {
 void StandbyFollower::Run() {
   bool reassign = false;
   auto next_reader_try = SteadyClock::now();
+  uint64_t seen_version = 0;
   for (;;) {
     std::set<int32_t> wanted;
     {
       std::unique_lock lock(mu_);
-      if (followed_.empty() && !stopping_) {
-        cv_.wait_for(lock, kIdleWait, [&] { return stopping_ || !wanted_.empty(); });
+      // Nothing to read: sleep until the wanted set changes (or a retry is due).
+      if (followed_.empty() && !stopping_ && wanted_version_ == seen_version) {
+        cv_.wait_for(lock, kIdleWait, [&] { return stopping_ || wanted_version_ != seen_version; });
       }
       if (stopping_) break;
       wanted = wanted_;
+      seen_version = wanted_version_;
     }
     const auto now = SteadyClock::now();
     if (!reader_ && !wanted.empty() && now >= next_reader_try) {

@@ -113,6 +113,7 @@ class StandbyFollower {
   mutable std::mutex mu_;
   std::condition_variable cv_;       // wakes Release when `held_` changes
   std::set<int32_t> wanted_;         // guarded by mu_
+  uint64_t wanted_version_ = 0;      // guarded by mu_: bumped by every change of wanted_
   std::set<int32_t> held_;           // guarded by mu_: partitions the thread may write
   bool stopping_ = false;            // guarded by mu_
 

@@ -170,9 +170,17 @@ TEST_P(StandbyTest, KilledOwnersPartitionsAreTakenOverFromTheStandbysCopyAndEndB
       << b->Stderr();
   const double failover_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
   const double restored = MetricSum(Scrape(*b), "riskd_restore_records_total") - restored_before;
-  std::printf("standby_replicas=%d: A's partitions hold %lld changelog records; B's takeover read %.0f of them; "
-              "kill -> A's accounts answered by B: %.1f s\n",
-              standby, static_cast<long long>(a_records), restored, failover_seconds);
+  // What B's restores took (their "partition restored" log lines).
+  double restore_seconds = 0;
+  const std::string b_log = b->Stderr();
+  for (auto at = b_log.find("\"msg\":\"partition restored\""); at != std::string::npos;
+       at = b_log.find("\"msg\":\"partition restored\"", at + 1)) {
+    const auto s = b_log.find("\"seconds\":\"", at);
+    if (s != std::string::npos && s < b_log.find('\n', at)) restore_seconds += std::atof(b_log.c_str() + s + 11);
+  }
+  std::printf("standby_replicas=%d: A's partitions hold %lld changelog records; B's takeover read %.0f of them "
+              "(restores took %.3f s); kill -> A's accounts answered by B: %.1f s\n",
+              standby, static_cast<long long>(a_records), restored, restore_seconds, failover_seconds);
   if (standby > 0) {
     // B read at most what A published after B's last look, nothing from the beginning.
     EXPECT_LT(restored, std::max<double>(20, a_records / 20.0)) << b->Stderr();
