@@ -14,6 +14,7 @@ constexpr auto kHousekeepingEvery = std::chrono::milliseconds(200);
 constexpr auto kOwnershipRecheckEvery = std::chrono::seconds(2);
 constexpr auto kFirstSweepAfter = std::chrono::seconds(30);
 constexpr auto kHandOverWait = std::chrono::seconds(3);
+constexpr auto kRecommitEvery = std::chrono::seconds(5);
 
 Error Unavailable(int32_t partition, PartitionStatus status) {
   return Error{"unavailable", "partition " + std::to_string(partition) + " is " + StatusName(status) +
@@ -381,6 +382,23 @@ void Pipeline::Housekeeping() {
       for (const auto& tp : TopicPartitionsOf(p)) checking.push_back(tp);
     }
     if (!checking.empty()) CheckOwnership(checking, /*resume=*/true);
+  }
+  // The durable offsets to the broker again: a failed async commit (e.g.
+  // "rebalance in progress" while the group rebalances) is not retried, and
+  // a partition that stays quiet afterwards would keep a stale committed
+  // offset for good: phantom lag for the group's monitoring, and a lower
+  // floor for the next owner's catch-up (see Activate).
+  if (now >= next_recommit_) {
+    next_recommit_ = now + kRecommitEvery;
+    std::map<kafka::TopicPartition, int64_t> commits;
+    for (const auto& [tp, next] : next_offset_) {
+      const auto* slot = table_->slot(tp.partition);
+      // Not while catching up: that would move the group's offset back.
+      if (next >= 0 && slot && slot->status.load() == PartitionStatus::kActive && !slot->catching_up.load()) {
+        commits[tp] = next;
+      }
+    }
+    consumer_->Commit(commits, /*sync=*/false);
   }
   // Backpressure: the outbox waits for the broker; stop reading input.
   const int64_t unpublished = deps_.publisher->Unpublished();

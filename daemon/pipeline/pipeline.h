@@ -155,6 +155,7 @@ class Pipeline final : public kafka::RebalanceListener {
   std::chrono::steady_clock::time_point next_housekeeping_{};
   std::chrono::steady_clock::time_point next_ownership_check_{};
   std::chrono::steady_clock::time_point next_sweep_{};
+  std::chrono::steady_clock::time_point next_recommit_{};
 
   std::atomic<uint64_t> label_seq_{0};
   mutable std::mutex ready_mu_;

@@ -1,6 +1,7 @@
 #include "tests/integration/harness/fixture.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <random>
 
 namespace riskd::it {
@@ -22,10 +23,10 @@ void IntegrationTest::SetUp() {
 
 void IntegrationTest::TearDown() {
   cluster_.reset();
-  if (!HasFailure()) {
+  if (!HasFailure() && std::getenv("RISKD_IT_KEEP") == nullptr) {
     std::filesystem::remove_all(dir_);
   } else {
-    std::fprintf(stderr, "riskd-it: kept %s for inspection\n", dir_.c_str());
+    std::fprintf(stderr, "riskd-it: kept %s for inspection\n", dir_.c_str());  // on failure or RISKD_IT_KEEP
   }
 }
 
