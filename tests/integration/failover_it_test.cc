@@ -60,7 +60,6 @@
 
 #include "daemon/codec/event_decoder.h"
 #include "daemon/codec/json.h"
-#include "daemon/config/tokens.h"
 #include "daemon/kafka/partitioner.h"
 #include "riskd/v1/risk.pb.h"
 #include "scoring/event.h"
@@ -127,15 +126,6 @@ Fingerprint FromReport(const scoring::RiskReport& report) {
     f.reasons += ";";
   }
   return f;
-}
-
-std::string Rfc3339(scoring::EpochMicros t) {
-  const std::time_t secs = static_cast<std::time_t>(t / scoring::kSecond);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 HttpResponse Risk(int port, const std::string& account, scoring::EpochMicros as_of) {
@@ -274,8 +264,7 @@ class FailoverTest : public IntegrationTest {
                             {"heartbeat.interval.ms", std::to_string(std::max(100, timeout / 10))}};
       cluster.clear();  // riskd's defaults
     }
-    c.extra_yaml = std::string("auth:\n  tokens:\n    - { name: support, role: support, sha256: \"") +
-                   config::Sha256Hex(kToken) + "\" }\n" + cluster;
+    c.extra_yaml = TokensYaml({{"support", "support", kToken}}) + cluster;
     return c;
   }
 
