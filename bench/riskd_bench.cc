@@ -474,6 +474,8 @@ int State(Context& ctx) {
   EngineRunOptions options;
   options.partitions = static_cast<int32_t>(ctx.flags.Int("partitions", 16));
   options.state_dir = (ctx.workdir / "state").string();
+  options.batch_messages = static_cast<size_t>(ctx.flags.Int("batch", 1000));
+  options.write_per_partition = ctx.flags.Int("write-per-partition", 0) != 0;
   if (events_path.empty()) throw std::runtime_error("state needs --events");
 
   std::vector<kafka::ConsumedMessage> messages;

@@ -26,6 +26,7 @@ struct Engine {
                                     "bench"};
   std::unique_ptr<pipeline::BatchProcessor> processor;
   std::map<int32_t, int64_t> next_offset;
+  bool write_per_partition = false;
 
   explicit Engine(const EngineRunOptions& o) {
     store::StoreOptions so;
@@ -40,25 +41,40 @@ struct Engine {
       if (auto s = store->AddPartition(p); !s) throw std::runtime_error(s.error().message);
     }
     processor = std::make_unique<pipeline::BatchProcessor>(*store, pipeline_options);
+    write_per_partition = o.write_per_partition;
   }
 
-  // One poll batch: split by partition, process and commit each part.
+  // One poll batch: split by partition, process each part, commit them all
+  // in one write (as Pipeline::ProcessBatch does).
   void Batch(std::vector<const kafka::ConsumedMessage*>& batch, EngineRunStats& stats) {
     std::map<int32_t, std::vector<const kafka::ConsumedMessage*>> by_partition;
     for (const auto* m : batch) by_partition[m->partition].push_back(m);
     const auto now = clock.NowMicros();
+    std::vector<pipeline::BatchResult> results;
     for (const auto& [p, messages] : by_partition) {
       auto result = processor->Process(p, messages, scoring, now);
       if (!result) throw std::runtime_error(result.error().message);
-      if (auto s = store->Commit(result->write); !s) throw std::runtime_error(s.error().message);
+      results.push_back(std::move(*result));
+    }
+    if (write_per_partition) {
+      for (const auto& r : results) {
+        if (auto s = store->Commit(r.write); !s) throw std::runtime_error(s.error().message);
+        ++stats.writes;
+      }
+    } else {
+      std::vector<const store::PartitionWrite*> writes;
+      for (const auto& r : results) writes.push_back(&r.write);
+      if (auto s = store->Commit(writes); !s) throw std::runtime_error(s.error().message);
       ++stats.writes;
-      stats.account_puts += static_cast<int64_t>(result->write.accounts.size());
-      stats.outbox_puts += static_cast<int64_t>(result->write.outbox.size());
-      for (const auto& [id, record] : result->write.accounts) {
+    }
+    for (const auto& r : results) {
+      stats.account_puts += static_cast<int64_t>(r.write.accounts.size());
+      stats.outbox_puts += static_cast<int64_t>(r.write.outbox.size());
+      for (const auto& [id, record] : r.write.accounts) {
         stats.key_bytes += static_cast<int64_t>(id.size()) + 1;
         stats.value_bytes += static_cast<int64_t>(record.state.size()) + 8;
       }
-      for (const auto& [reason, n] : result->outcome.rejected) stats.rejected += n;
+      for (const auto& [reason, n] : r.outcome.rejected) stats.rejected += n;
     }
     stats.events += static_cast<int64_t>(batch.size());
     batch.clear();

@@ -1,8 +1,8 @@
 // riskd's state engine without Kafka: the pipeline's BatchProcessor (decode,
 // apply with scoring's Engine, serialize) and StateStore::Commit (one
-// RocksDB WriteBatch of states + offsets + outbox per partition), driven
-// the way the poll loop drives them: batches of `batch_messages` messages,
-// split by partition.
+// RocksDB WriteBatch of states + offsets + outbox of every partition in the
+// batch), driven the way the poll loop drives them: batches of
+// `batch_messages` messages, split by partition, committed together.
 //
 // Two uses: the state-engine benchmark (its throughput against db_bench),
 // and building a state directory of N accounts quickly for the memory and
@@ -35,6 +35,9 @@ struct EngineRunOptions {
   std::string state_dir;
   int32_t partitions = 16;
   size_t batch_messages = 1000;  // kafka.batch_max_messages' default
+  // One WriteBatch per partition instead of one per poll batch (how riskd
+  // committed before 2026-11-28): for comparing the two.
+  bool write_per_partition = false;
   // riskd's defaults (state.block_cache_bytes, state.write_buffer_bytes).
   size_t block_cache_bytes = 64u << 20;
   size_t write_buffer_bytes = 64u << 20;

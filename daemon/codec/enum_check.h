@@ -16,7 +16,11 @@ namespace riskd::codec {
 // The dotted lowerCamelCase path (e.g. `login.result`) of the first enum
 // field, in field-number order and depth first, holding a number its enum
 // does not define; nullopt when every enum value is defined. The generic
-// form of the generated `*_IsValid` functions.
-std::optional<std::string> FindUndefinedEnumValue(const google::protobuf::Message& message);
+// form of the generated `*_IsValid` functions. With `unknown_fields`, also
+// sets it to true when a message the walk visited (all of them when no
+// undefined value is found) holds unknown fields: the caller can skip
+// protobuf's DiscardUnknownFields walk in the common case of none.
+std::optional<std::string> FindUndefinedEnumValue(const google::protobuf::Message& message,
+                                                  bool* unknown_fields = nullptr);
 
 }  // namespace riskd::codec

@@ -312,10 +312,14 @@ std::string Metrics::Scrape() const { return prometheus::TextSerializer().Serial
 
 prometheus::Registry& Metrics::registry() { return *impl_->registry; }
 
-void Metrics::EventApplied(std::string_view type) { impl_->events.Get({type}).Increment(); }
-void Metrics::EventRejected(std::string_view reason) { impl_->rejected.Get({reason}).Increment(); }
-void Metrics::EventDuplicate() { impl_->duplicates.Increment(); }
-void Metrics::EventLate() { impl_->late.Increment(); }
+void Metrics::EventApplied(std::string_view type, int64_t n) {
+  impl_->events.Get({type}).Increment(static_cast<double>(n));
+}
+void Metrics::EventRejected(std::string_view reason, int64_t n) {
+  impl_->rejected.Get({reason}).Increment(static_cast<double>(n));
+}
+void Metrics::EventDuplicate(int64_t n) { impl_->duplicates.Increment(static_cast<double>(n)); }
+void Metrics::EventLate(int64_t n) { impl_->late.Increment(static_cast<double>(n)); }
 void Metrics::ObserveProcessingSeconds(double s) { impl_->processing.Observe(s); }
 void Metrics::ObserveEventLagSeconds(double s) { impl_->event_lag.Observe(s); }
 

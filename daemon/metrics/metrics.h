@@ -71,11 +71,12 @@ class Metrics {
   prometheus::Registry& registry();
 
   // --- the event path: every consumed message lands in exactly one of these three.
-  void EventApplied(std::string_view type);  // login, password_reset, support_request, verification, account_change
-  void EventRejected(std::string_view reason);
-  void EventDuplicate();
+  // `n`: that many messages at once (the poll loop counts a batch's in one call).
+  void EventApplied(std::string_view type, int64_t n = 1);  // login, password_reset, support_request, verification, account_change
+  void EventRejected(std::string_view reason, int64_t n = 1);
+  void EventDuplicate(int64_t n = 1);
   // Applied, but later than allowed_lateness (also counted in EventApplied).
-  void EventLate();
+  void EventLate(int64_t n = 1);
   void ObserveProcessingSeconds(double seconds);  // receive -> state committed
   void ObserveEventLagSeconds(double seconds);    // event time -> committed
   void SetConsumerLag(const std::string& topic, int32_t partition, int64_t messages);

@@ -259,15 +259,12 @@ Result<BatchResult> BatchProcessor::Sweep(int32_t partition, const std::vector<s
 }
 
 void BatchProcessor::Record(const BatchOutcome& o, metrics::Metrics& metrics, scoring::EpochMicros now) {
-  for (const auto& [type, n] : o.applied) {
-    for (int64_t i = 0; i < n; ++i) metrics.EventApplied(type);
-  }
-  for (const auto& [reason, n] : o.rejected) {
-    for (int64_t i = 0; i < n; ++i) metrics.EventRejected(reason);
-  }
-  for (int64_t i = 0; i < o.duplicates; ++i) metrics.EventDuplicate();
+  // Counts go in one call per label set (a label lookup builds a key).
+  for (const auto& [type, n] : o.applied) metrics.EventApplied(type, n);
+  for (const auto& [reason, n] : o.rejected) metrics.EventRejected(reason, n);
+  if (o.duplicates > 0) metrics.EventDuplicate(o.duplicates);
   for (int64_t i = 0; i < o.misrouted; ++i) metrics.MisroutedEvent();
-  for (int64_t i = 0; i < o.late; ++i) metrics.EventLate();
+  if (o.late > 0) metrics.EventLate(o.late);
   for (const auto& [rule, shadow] : o.fired) metrics.RuleFired(scoring::name(rule), shadow);
   for (const auto& [from, to] : o.transitions) metrics.LevelTransition(scoring::name(from), scoring::name(to));
   const auto steady_now = std::chrono::steady_clock::now();

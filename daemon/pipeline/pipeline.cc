@@ -77,33 +77,66 @@ void Pipeline::Run() {
 void Pipeline::ProcessBatch(std::vector<kafka::ConsumedMessage>& batch) {
   std::map<int32_t, std::vector<const kafka::ConsumedMessage*>> by_partition;
   for (const auto& m : batch) by_partition[m.partition].push_back(&m);
-  std::map<kafka::TopicPartition, int64_t> broker_commits;
-  for (const auto& [partition, messages] : by_partition) {
-    ProcessPartition(partition, messages, broker_commits);
-  }
-  consumer_->Commit(broker_commits, /*sync=*/false);
-}
-
-void Pipeline::ProcessPartition(int32_t partition, const std::vector<const kafka::ConsumedMessage*>& messages,
-                                std::map<kafka::TopicPartition, int64_t>& broker_commits) {
-  auto* slot = table_->slot(partition);
-  // Messages fetched before a pause (stale partition, failed write) are
-  // dropped unprocessed; a seek re-reads them when the partition resumes.
-  if (!slot || slot->status.load() != PartitionStatus::kActive || RetryPending(partition)) return;
-  std::lock_guard lock(slot->mu);
+  // Each partition's share is processed under its mutex, and the mutexes
+  // stay held until every share is committed in ONE WriteBatch (one WAL
+  // write per poll batch instead of one per partition: the write's fixed
+  // cost dominated with ~30 messages per partition). A label therefore
+  // still sits between two batches of its partition, never inside one.
+  // Locks are taken in ascending partition order (std::map) and nobody
+  // else holds two, so this cannot deadlock.
+  struct Share {
+    int32_t partition;
+    PartitionTable::Slot* slot;
+    std::unique_lock<std::mutex> lock;
+    BatchResult result;
+  };
+  std::vector<Share> shares;
+  shares.reserve(by_partition.size());
   const auto scoring = deps_.scoring->Get();
   const auto now = deps_.clock->NowMicros();
-  auto result = processor_->Process(partition, messages, *scoring, now, partition_count_.load());
-  if (!result) return OnWriteFailure(partition, result.error());
-  if (auto s = deps_.store->Commit(result->write); !s) return OnWriteFailure(partition, s.error());
-  if (write_retry_.erase(partition) > 0) log::Info("pipeline", "store writes succeed again", {{"partition", std::to_string(partition)}});
-  BatchProcessor::Record(result->outcome, *deps_.metrics, deps_.clock->NowMicros());
-  deps_.publisher->Notify(static_cast<int64_t>(result->write.outbox.size()));
-  for (const auto& [topic, offset] : result->write.next_offsets) {
-    next_offset_[{topic, partition}] = offset;
-    broker_commits[{topic, partition}] = offset;
+  const int32_t partition_count = partition_count_.load();
+  for (const auto& [partition, messages] : by_partition) {
+    auto* slot = table_->slot(partition);
+    // Messages fetched before a pause (stale partition, failed write) are
+    // dropped unprocessed; a seek re-reads them when the partition resumes.
+    if (!slot || slot->status.load() != PartitionStatus::kActive || RetryPending(partition)) continue;
+    std::unique_lock lock(slot->mu);
+    auto result = processor_->Process(partition, messages, *scoring, now, partition_count);
+    if (!result) {
+      OnWriteFailure(partition, result.error());  // a read failed: this partition alone retries
+      continue;
+    }
+    shares.push_back(Share{partition, slot, std::move(lock), std::move(*result)});
   }
-  if (slot->catching_up.load()) CheckCaughtUp(partition);
+  std::map<kafka::TopicPartition, int64_t> broker_commits;
+  if (!shares.empty()) {
+    std::vector<const store::PartitionWrite*> writes;
+    writes.reserve(shares.size());
+    for (const auto& share : shares) writes.push_back(&share.result.write);
+    if (auto s = deps_.store->Commit(writes); !s) {
+      // Nothing of any share is applied: each partition rewinds and retries.
+      for (const auto& share : shares) OnWriteFailure(share.partition, s.error());
+    } else {
+      const auto committed_at = deps_.clock->NowMicros();
+      int64_t outbox = 0;
+      for (auto& share : shares) {
+        const int32_t partition = share.partition;
+        if (write_retry_.erase(partition) > 0) {
+          log::Info("pipeline", "store writes succeed again", {{"partition", std::to_string(partition)}});
+        }
+        BatchProcessor::Record(share.result.outcome, *deps_.metrics, committed_at);
+        outbox += static_cast<int64_t>(share.result.write.outbox.size());
+        for (const auto& [topic, offset] : share.result.write.next_offsets) {
+          next_offset_[{topic, partition}] = offset;
+          broker_commits[{topic, partition}] = offset;
+        }
+        if (share.slot->catching_up.load()) CheckCaughtUp(partition);
+      }
+      deps_.publisher->Notify(outbox);
+    }
+  }
+  shares.clear();  // releases the partitions' mutexes
+  consumer_->Commit(broker_commits, /*sync=*/false);
 }
 
 bool Pipeline::RetryPending(int32_t partition) const {

@@ -94,8 +94,6 @@ class Pipeline final : public kafka::RebalanceListener {
  private:
   void Run();
   void ProcessBatch(std::vector<kafka::ConsumedMessage>& batch);
-  void ProcessPartition(int32_t partition, const std::vector<const kafka::ConsumedMessage*>& messages,
-                        std::map<kafka::TopicPartition, int64_t>& broker_commits);
   void OnWriteFailure(int32_t partition, const Error& error);
   bool RetryPending(int32_t partition) const;  // paused, waiting for its retry
   // Decides, for the partitions of `tps` still kChecking, active or

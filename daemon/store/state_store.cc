@@ -259,33 +259,39 @@ Result<std::optional<int64_t>> StateStore::GetNextOffset(int32_t partition, std:
   return std::optional<int64_t>(static_cast<int64_t>(DecodeFixed64BE(value)));
 }
 
-Status StateStore::Commit(const PartitionWrite& write) {
-  const auto* slot = impl_->Find(write.partition);
-  if (!slot) return Error{"not_found", "partition " + std::to_string(write.partition) + " not in store"};
+Status StateStore::Commit(const PartitionWrite& write) { return Commit(std::vector<const PartitionWrite*>{&write}); }
+
+Status StateStore::Commit(const std::vector<const PartitionWrite*>& writes) {
   rocksdb::WriteBatch batch;
-  for (const auto& [id, record] : write.accounts) {
-    auto s = batch.Put(slot->cf, keys::Account(id), EncodeAccount(record));
-    if (!s.ok()) return IoError(s, "batch put");
+  bool sync = false;
+  for (const auto* write : writes) {
+    const auto* slot = impl_->Find(write->partition);
+    if (!slot) return Error{"not_found", "partition " + std::to_string(write->partition) + " not in store"};
+    sync |= write->sync;
+    for (const auto& [id, record] : write->accounts) {
+      auto s = batch.Put(slot->cf, keys::Account(id), EncodeAccount(record));
+      if (!s.ok()) return IoError(s, "batch put");
+    }
+    for (const auto& [id, record] : write->shadow_accounts) {
+      auto s = batch.Put(slot->cf, keys::ShadowAccount(id), EncodeShadow(record));
+      if (!s.ok()) return IoError(s, "batch put");
+    }
+    for (const auto& [topic, offset] : write->next_offsets) {
+      std::string v;
+      PutFixed64BE(&v, static_cast<uint64_t>(offset));
+      auto s = batch.Put(slot->cf, keys::Offset(topic), v);
+      if (!s.ok()) return IoError(s, "batch put");
+    }
+    for (const auto& id : write->deleted_accounts) {
+      auto s = batch.Delete(slot->cf, keys::Account(id));
+      if (!s.ok()) return IoError(s, "batch delete");
+    }
+    for (const auto& entry : write->outbox) {
+      auto s = batch.Put(slot->cf, keys::Outbox(slot->next_seq->fetch_add(1)), EncodeOutbox(entry));
+      if (!s.ok()) return IoError(s, "batch put");
+    }
   }
-  for (const auto& [id, record] : write.shadow_accounts) {
-    auto s = batch.Put(slot->cf, keys::ShadowAccount(id), EncodeShadow(record));
-    if (!s.ok()) return IoError(s, "batch put");
-  }
-  for (const auto& [topic, offset] : write.next_offsets) {
-    std::string v;
-    PutFixed64BE(&v, static_cast<uint64_t>(offset));
-    auto s = batch.Put(slot->cf, keys::Offset(topic), v);
-    if (!s.ok()) return IoError(s, "batch put");
-  }
-  for (const auto& id : write.deleted_accounts) {
-    auto s = batch.Delete(slot->cf, keys::Account(id));
-    if (!s.ok()) return IoError(s, "batch delete");
-  }
-  for (const auto& entry : write.outbox) {
-    auto s = batch.Put(slot->cf, keys::Outbox(slot->next_seq->fetch_add(1)), EncodeOutbox(entry));
-    if (!s.ok()) return IoError(s, "batch put");
-  }
-  return impl_->Write(&batch, write.sync);
+  return impl_->Write(&batch, sync);
 }
 
 Result<std::vector<OutboxItem>> StateStore::ReadOutbox(int32_t partition, uint64_t after_seq,

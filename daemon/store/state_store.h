@@ -100,6 +100,11 @@ class StateStore {
   // Applies `write` atomically (one WriteBatch, WAL on). Outbox entries get
   // increasing sequence numbers. On error nothing of it is applied.
   Status Commit(const PartitionWrite& write);
+  // The same for several partitions' writes at once (one WriteBatch over
+  // their column families: all durable or none; synced when any asks).
+  // The poll loop commits a whole poll batch this way: one WAL write and
+  // one write-group round instead of one per partition.
+  Status Commit(const std::vector<const PartitionWrite*>& writes);
 
   // Up to `max` outbox entries of `partition` with seq > `after_seq`, in order.
   Result<std::vector<OutboxItem>> ReadOutbox(int32_t partition, uint64_t after_seq, size_t max) const;
