@@ -4,7 +4,8 @@
 // co-partitioned, so partition N of every input topic shares it) holds that
 // partition's account states, the next input offset of each topic, and the
 // outbox of messages still to publish. Everything a poll batch changes in a
-// partition is committed with one WriteBatch (Commit), so state, offsets
+// partition (in the poll loop: in all its partitions) is committed with one
+// WriteBatch (Commit), so state, offsets
 // and outgoing RiskUpdates/dead letters are either all durable or none is:
 // that is what makes state change exactly once per event and lose no update.
 // Scoping by partition lets a partition's state be dropped or handed over

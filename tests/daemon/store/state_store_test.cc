@@ -91,6 +91,43 @@ TEST_F(StateStoreTest, PartitionsAreSeparate) {
   EXPECT_FALSE(store->Commit(SampleWrite(7, 1)).ok()) << "commit to an unknown partition must fail";
 }
 
+TEST_F(StateStoreTest, SeveralPartitionsCommitTogetherOrNotAtAll) {
+  FaultInjectingWriter writer;
+  auto store = OpenStore("state", &writer);
+  ASSERT_TRUE(store->AddPartition(0).ok());
+  ASSERT_TRUE(store->AddPartition(1).ok());
+  const auto a = SampleWrite(0, 5);
+  auto b = SampleWrite(1, 9);
+  b.accounts[0].second.state = "state-bytes-b";
+  // A failed write applies nothing of any partition in it.
+  writer.FailNextWrites(1);
+  EXPECT_FALSE(store->Commit(std::vector<const PartitionWrite*>{&a, &b}).ok());
+  for (int32_t p : {0, 1}) {
+    auto account = store->GetAccount(p, "acct-1");
+    ASSERT_TRUE(account.ok());
+    EXPECT_FALSE(account->has_value()) << p;
+    auto offset = store->GetNextOffset(p, "account-events");
+    ASSERT_TRUE(offset.ok());
+    EXPECT_FALSE(offset->has_value()) << p;
+    auto outbox = store->ReadOutbox(p, 0, 10);
+    ASSERT_TRUE(outbox.ok());
+    EXPECT_TRUE(outbox->empty()) << p;
+  }
+  // Then both land, each in its own partition.
+  ASSERT_TRUE(store->Commit(std::vector<const PartitionWrite*>{&a, &b}).ok());
+  EXPECT_EQ(store->GetNextOffset(0, "account-events")->value_or(-1), 5);
+  EXPECT_EQ(store->GetNextOffset(1, "account-events")->value_or(-1), 9);
+  EXPECT_EQ((*store->GetAccount(0, "acct-1"))->state, "state-bytes-1");
+  EXPECT_EQ((*store->GetAccount(1, "acct-1"))->state, "state-bytes-b");
+  EXPECT_EQ(store->ReadOutbox(0, 0, 10)->size(), 1u);
+  EXPECT_EQ(store->ReadOutbox(1, 0, 10)->size(), 1u);
+  // One unknown partition refuses the whole write.
+  const auto unknown = SampleWrite(7, 1);
+  const auto a2 = SampleWrite(0, 6);
+  EXPECT_FALSE(store->Commit(std::vector<const PartitionWrite*>{&a2, &unknown}).ok());
+  EXPECT_EQ(store->GetNextOffset(0, "account-events")->value_or(-1), 5);
+}
+
 TEST_F(StateStoreTest, OutboxSequenceContinuesAfterReopenAndDeletesStick) {
   uint64_t first_seq = 0;
   {
