@@ -56,12 +56,7 @@ TEST_F(BrokerOutageTest, ResumesAfterTheBrokerComesBackAndLosesNothing) {
   EXPECT_EQ(riskd->Terminate(), 0);
   const auto stored = ReadStateDir(riskd->state_dir().string());
   ASSERT_EQ(stored.accounts.size(), reference.accounts.size());
-  int mismatched = 0;
-  for (const auto& [account, expected] : reference.accounts) {
-    auto it = stored.accounts.find(account);
-    mismatched += it == stored.accounts.end() || !(it->second == expected);
-  }
-  EXPECT_EQ(mismatched, 0);
+  EXPECT_EQ(CountMismatches(stored, reference, DefaultEngine(), WallNow()), 0);
 }
 
 }  // namespace

@@ -3,7 +3,6 @@
 // run computes, and every RiskUpdate it would publish must appear at least
 // once on the decisions topic.
 #include <atomic>
-#include <cstring>
 #include <random>
 #include <thread>
 
@@ -94,18 +93,8 @@ TEST_F(CrashSafetyTest, KilledRepeatedlyEndsBitIdenticalToAnUninterruptedRun) {
 
   ASSERT_EQ(stored.accounts.size(), reference.accounts.size());
   const scoring::EpochMicros as_of = BaseTime() + 4 * scoring::kDay;
-  int mismatched = 0;
-  for (const auto& [account, expected] : reference.accounts) {
-    auto it = stored.accounts.find(account);
-    ASSERT_NE(it, stored.accounts.end()) << account;
-    const auto want = DefaultEngine().Risk(expected, as_of);
-    const auto got = DefaultEngine().Risk(it->second, as_of);
-    if (std::memcmp(&want.score, &got.score, sizeof(double)) != 0 || want.level != got.level ||
-        !(it->second == expected)) {
-      ++mismatched;
-    }
-  }
-  EXPECT_EQ(mismatched, 0) << "accounts whose state or score differs from an uninterrupted run";
+  EXPECT_EQ(CountMismatches(stored, reference, DefaultEngine(), as_of), 0)
+      << "accounts whose state or score differs from an uninterrupted run";
   int missing = 0;
   for (const auto& u : reference.updates) missing += published.count(u) == 0;
   EXPECT_EQ(missing, 0) << "of " << reference.updates.size() << " expected RiskUpdates";

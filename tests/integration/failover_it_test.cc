@@ -128,18 +128,7 @@ Fingerprint FromReport(const scoring::RiskReport& report) {
 }
 
 HttpResponse Risk(int port, const std::string& account, scoring::EpochMicros as_of) {
-  return HttpRequest(port, "GET", "/v1/accounts/" + account + "/risk?asOf=" + Rfc3339(as_of), "",
-                     {{"Authorization", std::string("Bearer ") + kToken}}, 10s);
-}
-
-std::string Header(const HttpResponse& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers) {
-    if (k.size() == name.size() &&
-        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-      return v;
-    }
-  }
-  return "";
+  return GetRisk(port, account, as_of, kToken);
 }
 
 // Each process's effective config differs (ports, state dir, group), and
@@ -267,39 +256,6 @@ class FailoverTest : public IntegrationTest {
     return c;
   }
 
-  // One account per partition of the input, as producers place them.
-  static std::vector<std::string> OneAccountPerPartition(int accounts) {
-    std::map<int32_t, std::string> by_partition;
-    for (int i = 0; i < accounts && static_cast<int>(by_partition.size()) < kScalePartitions; ++i) {
-      const std::string id = "acct-" + std::to_string(i);
-      by_partition.emplace(kafka::PartitionForKey(kafka::Partitioner::kConsistentRandom, id, kScalePartitions), id);
-    }
-    std::vector<std::string> out;
-    for (auto& [p, id] : by_partition) out.push_back(id);
-    return out;
-  }
-
-  // Until every instance answers 200 for an account of every partition.
-  static bool WaitAllServed(const std::vector<int>& ports, const std::vector<std::string>& probes,
-                            std::chrono::seconds timeout) {
-    const auto deadline = SteadyClock::now() + timeout;
-    while (SteadyClock::now() < deadline) {
-      bool all = true;
-      for (int port : ports) {
-        for (const auto& account : probes) {
-          if (Risk(port, account, 0).status != 200) {
-            all = false;
-            break;
-          }
-        }
-        if (!all) break;
-      }
-      if (all) return true;
-      std::this_thread::sleep_for(50ms);
-    }
-    return false;
-  }
-
   // Per partition: high watermark / the group's committed offset.
   std::string Offsets(const std::string& group) {
     const auto hw = HighWatermarks(bootstrap(), kTopic);
@@ -329,7 +285,7 @@ TEST_F(FailoverTest, KillOneOfThreeMidStreamThenJoinANewOneNeverAnswerBehindEndI
   const int sampled = std::min(accounts, 240);  // polled throughout
   const scoring::EpochMicros as_of = BaseTime() + 2 * scoring::kDay;
   const auto stream = RandomStream(/*seed=*/21, events, accounts, BaseTime());
-  const auto probes = OneAccountPerPartition(accounts);
+  const auto probes = OneAccountPerPartition(accounts, kScalePartitions);
   ASSERT_EQ(probes.size(), static_cast<size_t>(kScalePartitions));
 
   auto single = NewRiskd("single", Config("single"));
@@ -344,7 +300,7 @@ TEST_F(FailoverTest, KillOneOfThreeMidStreamThenJoinANewOneNeverAnswerBehindEndI
     return Logs(ps);
   };
   // The group settles first, so that c owns partitions when it is killed.
-  ASSERT_TRUE(WaitAllServed({procs[0]->http_port(), procs[1]->http_port(), procs[2]->http_port()}, probes, 120s))
+  ASSERT_TRUE(WaitAllServed({procs[0]->http_port(), procs[1]->http_port(), procs[2]->http_port()}, probes, kToken, 120s))
       << all_logs();
   ASSERT_TRUE(WaitReady(single->http_port(), 60s)) << Logs({single.get()});
 
@@ -443,7 +399,7 @@ TEST_F(FailoverTest, KillOneOfThreeMidStreamThenJoinANewOneNeverAnswerBehindEndI
   procs[2]->Kill();
   const auto killed_at = SteadyClock::now();
   const int64_t killed_wall = WallMillis();
-  const bool failed_over = WaitAllServed({procs[0]->http_port(), procs[1]->http_port()}, probes, 180s);
+  const bool failed_over = WaitAllServed({procs[0]->http_port(), procs[1]->http_port()}, probes, kToken, 180s);
   const double failover_seconds = std::chrono::duration<double>(SteadyClock::now() - killed_at).count();
   trickle.join();
   ASSERT_EQ(producer.Flush(), 0);
@@ -494,7 +450,7 @@ TEST_F(FailoverTest, KillOneOfThreeMidStreamThenJoinANewOneNeverAnswerBehindEndI
   ASSERT_TRUE(WaitCaughtUp(bootstrap(), "single", kTopic, 300s)) << Offsets("single") << Logs({single.get()});
   ASSERT_TRUE(WaitCaughtUp(bootstrap(), kGroup, kTopic, 300s)) << Offsets(kGroup) << all_logs();
   const std::vector<int> final_ports = {procs[0]->http_port(), procs[1]->http_port(), procs[3]->http_port()};
-  ASSERT_TRUE(WaitAllServed(final_ports, probes, 180s)) << all_logs();
+  ASSERT_TRUE(WaitAllServed(final_ports, probes, kToken, 180s)) << all_logs();
   std::this_thread::sleep_for(1s);  // a few more polls against the final layout
   joiner.f();
 

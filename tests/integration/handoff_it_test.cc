@@ -4,7 +4,6 @@
 // its partitions to another, which restores them, never answers from state
 // that is behind (503 until it has caught up), and ends bit-identical to an
 // uninterrupted run.
-#include <cstring>
 #include <functional>
 #include <set>
 #include <thread>
@@ -199,18 +198,8 @@ TEST_F(HandoffTest, KilledInstancesPartitionsAreRestoredElsewhereNeverServedBehi
   const auto reference = ComputeReference(input.messages(), DefaultEngine(), WallNow());
   const auto stored = ReadStateDir(b->state_dir().string());
   ASSERT_EQ(stored.accounts.size(), reference.accounts.size());
-  int mismatched = 0;
-  for (const auto& [account, expected] : reference.accounts) {
-    auto it = stored.accounts.find(account);
-    ASSERT_NE(it, stored.accounts.end()) << account;
-    const auto want = DefaultEngine().Risk(expected, as_of);
-    const auto got = DefaultEngine().Risk(it->second, as_of);
-    if (std::memcmp(&want.score, &got.score, sizeof(double)) != 0 || want.level != got.level ||
-        !(it->second == expected)) {
-      ++mismatched;
-    }
-  }
-  EXPECT_EQ(mismatched, 0) << "accounts whose state or score differs from an uninterrupted run";
+  EXPECT_EQ(CountMismatches(stored, reference, DefaultEngine(), as_of), 0)
+      << "accounts whose state or score differs from an uninterrupted run";
 
   // No RiskUpdate lost: every one an uninterrupted run publishes is there.
   TopicReader decisions(bootstrap(), kDecisions);

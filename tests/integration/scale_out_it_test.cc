@@ -33,16 +33,6 @@ struct Answer {
   std::string via;       // Riskd-Via (forwarded)
 };
 
-std::string Header(const HttpResponse& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers) {
-    if (k.size() == name.size() &&
-        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-      return v;
-    }
-  }
-  return "";
-}
-
 // The body without its configVersion: each process's effective config
 // differs (ports, state dir, group), and so its configVersion.
 std::string WithoutConfigVersion(std::string body) {
@@ -83,43 +73,8 @@ class ScaleOutTest : public IntegrationTest {
   }
 
   static Answer Risk(int port, const std::string& account, scoring::EpochMicros as_of) {
-    HttpResponse r = HttpRequest(port, "GET", "/v1/accounts/" + account + "/risk?asOf=" + Rfc3339(as_of), "",
-                                 {{"Authorization", std::string("Bearer ") + kToken}}, 10s);
+    HttpResponse r = GetRisk(port, account, as_of, kToken);
     return Answer{r.status, r.body, Header(r, "Riskd-Instance"), Header(r, "Riskd-Via")};
-  }
-
-  // One account per partition of the input, as producers place them
-  // (consistent_random: CRC32 of the key).
-  static std::vector<std::string> OneAccountPerPartition(int accounts) {
-    std::map<int32_t, std::string> by_partition;
-    for (int i = 0; i < accounts && static_cast<int>(by_partition.size()) < kScalePartitions; ++i) {
-      const std::string id = "acct-" + std::to_string(i);
-      by_partition.emplace(kafka::PartitionForKey(kafka::Partitioner::kConsistentRandom, id, kScalePartitions), id);
-    }
-    std::vector<std::string> out;
-    for (auto& [p, id] : by_partition) out.push_back(id);
-    return out;
-  }
-
-  // Until every instance answers 200 for an account of every partition.
-  static bool WaitAllServed(const std::vector<int>& ports, const std::vector<std::string>& probes,
-                            std::chrono::seconds timeout) {
-    const auto deadline = SteadyClock::now() + timeout;
-    while (SteadyClock::now() < deadline) {
-      bool all = true;
-      for (int port : ports) {
-        for (const auto& account : probes) {
-          if (Risk(port, account, 0).status != 200) {
-            all = false;
-            break;
-          }
-        }
-        if (!all) break;
-      }
-      if (all) return true;
-      std::this_thread::sleep_for(200ms);
-    }
-    return false;
   }
 
   std::string Logs(const std::vector<RiskdProcess*>& ps) {
@@ -142,7 +97,7 @@ TEST_F(ScaleOutTest, EveryInstanceAnswersEveryAccountAsASingleInstanceDoes) {
   // routing on a stable assignment; partitions moving mid-stream (restore
   // from the changelog) are handoff_it_test's subject.
   const std::vector<int> cluster_ports = {a->http_port(), b->http_port(), c->http_port()};
-  ASSERT_TRUE(WaitAllServed(cluster_ports, OneAccountPerPartition(accounts), 120s))
+  ASSERT_TRUE(WaitAllServed(cluster_ports, OneAccountPerPartition(accounts, kScalePartitions), kToken, 120s))
       << Logs({a.get(), b.get(), c.get()});
   ASSERT_TRUE(WaitReady(single->http_port(), 60s)) << Logs({single.get()});
 
@@ -153,7 +108,7 @@ TEST_F(ScaleOutTest, EveryInstanceAnswersEveryAccountAsASingleInstanceDoes) {
   ASSERT_EQ(producer.Flush(), 0);
   ASSERT_TRUE(WaitCaughtUp(bootstrap(), "single", kScaleInput, 300s)) << Logs({single.get()});
   ASSERT_TRUE(WaitCaughtUp(bootstrap(), "scale", kScaleInput, 300s)) << Logs({a.get(), b.get(), c.get()});
-  ASSERT_TRUE(WaitAllServed(cluster_ports, OneAccountPerPartition(accounts), 60s))
+  ASSERT_TRUE(WaitAllServed(cluster_ports, OneAccountPerPartition(accounts, kScalePartitions), kToken, 60s))
       << Logs({a.get(), b.get(), c.get()});
 
   // Every account, through every instance, as of a fixed time after the

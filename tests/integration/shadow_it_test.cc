@@ -189,12 +189,7 @@ TEST_F(ShadowTest, CountsDisagreementsWhileLiveAnswersStayExactlyTheSame) {
   // own states sit beside them under their own key.
   const auto stored = ReadStateDir(riskd->state_dir().string());
   ASSERT_EQ(stored.accounts.size(), reference.accounts.size());
-  int mismatched = 0;
-  for (const auto& [account, expected] : reference.accounts) {
-    auto it = stored.accounts.find(account);
-    mismatched += it == stored.accounts.end() || !(it->second == expected);
-  }
-  EXPECT_EQ(mismatched, 0);
+  EXPECT_EQ(CountMismatches(stored, reference, DefaultEngine(), WallNow()), 0);
   SystemClock clock;
   store::StoreOptions options;
   options.dir = riskd->state_dir().string();

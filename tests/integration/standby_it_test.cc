@@ -4,7 +4,6 @@
 // after reading a handful of changelog records instead of all of them; the
 // final state is bit-identical to an uninterrupted run. Without a standby
 // (the control) the survivor reads the dead instance's partitions whole.
-#include <cstring>
 #include <functional>
 #include <set>
 #include <sstream>
@@ -200,18 +199,8 @@ TEST_P(StandbyTest, KilledOwnersPartitionsAreTakenOverFromTheStandbysCopyAndEndB
   const auto reference = ComputeReference(input.messages(), DefaultEngine(), WallNow());
   const auto stored = ReadStateDir(b->state_dir().string());
   ASSERT_EQ(stored.accounts.size(), reference.accounts.size());
-  int mismatched = 0;
-  for (const auto& [account, expected] : reference.accounts) {
-    auto it = stored.accounts.find(account);
-    ASSERT_NE(it, stored.accounts.end()) << account;
-    const auto want = DefaultEngine().Risk(expected, as_of);
-    const auto got = DefaultEngine().Risk(it->second, as_of);
-    if (std::memcmp(&want.score, &got.score, sizeof(double)) != 0 || want.level != got.level ||
-        !(it->second == expected)) {
-      ++mismatched;
-    }
-  }
-  EXPECT_EQ(mismatched, 0) << "accounts whose state or score differs from an uninterrupted run";
+  EXPECT_EQ(CountMismatches(stored, reference, DefaultEngine(), as_of), 0)
+      << "accounts whose state or score differs from an uninterrupted run";
 }
 
 INSTANTIATE_TEST_SUITE_P(StandbyReplicas, StandbyTest, ::testing::Values(1, 0),

@@ -1,8 +1,10 @@
 #include "tests/integration/harness/events.h"
 
+#include <map>
 #include <random>
 
 #include "daemon/codec/json.h"
+#include "daemon/kafka/partitioner.h"
 
 namespace riskd::it {
 namespace {
@@ -101,5 +103,16 @@ std::vector<v1::AccountEvent> RandomStream(uint64_t seed, int count, int account
 
 std::string JsonValue(const v1::AccountEvent& event) { return codec::ToJson(event); }
 std::string ProtoValue(const v1::AccountEvent& event) { return event.SerializeAsString(); }
+
+std::vector<std::string> OneAccountPerPartition(int accounts, int partitions) {
+  std::map<int32_t, std::string> by_partition;
+  for (int i = 0; i < accounts && static_cast<int>(by_partition.size()) < partitions; ++i) {
+    const std::string id = "acct-" + std::to_string(i);
+    by_partition.emplace(kafka::PartitionForKey(kafka::Partitioner::kConsistentRandom, id, partitions), id);
+  }
+  std::vector<std::string> out;
+  for (auto& [p, id] : by_partition) out.push_back(id);
+  return out;
+}
 
 }  // namespace riskd::it

@@ -28,6 +28,11 @@ std::vector<v1::AccountEvent> Incident(const std::string& account, scoring::Epoc
 // (producer retries). Same seed, same stream.
 std::vector<v1::AccountEvent> RandomStream(uint64_t seed, int count, int accounts, scoring::EpochMicros start);
 
+// One account id of RandomStream's ("acct-N", N < accounts) per partition
+// of a `partitions`-partition topic, as producers place them
+// (consistent_random: CRC32 of the key); fewer when some partition gets none.
+std::vector<std::string> OneAccountPerPartition(int accounts, int partitions);
+
 std::string JsonValue(const v1::AccountEvent& event);
 std::string ProtoValue(const v1::AccountEvent& event);
 

@@ -6,6 +6,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <thread>
 
@@ -83,6 +85,41 @@ bool WaitReady(int port, std::chrono::seconds timeout) {
 std::string Rfc3339(int64_t t) {
   using google::protobuf::util::TimeUtil;
   return TimeUtil::ToString(TimeUtil::MicrosecondsToTimestamp(t));
+}
+
+std::string Header(const HttpResponse& r, std::string_view name) {
+  for (const auto& [k, v] : r.headers) {
+    if (k.size() == name.size() &&
+        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+      return v;
+    }
+  }
+  return "";
+}
+
+HttpResponse GetRisk(int port, const std::string& account, int64_t as_of, const std::string& token) {
+  return HttpRequest(port, "GET", "/v1/accounts/" + account + "/risk?asOf=" + Rfc3339(as_of), "",
+                     {{"Authorization", "Bearer " + token}}, std::chrono::seconds(10));
+}
+
+bool WaitAllServed(const std::vector<int>& ports, const std::vector<std::string>& accounts, const std::string& token,
+                   std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    bool all = true;
+    for (int port : ports) {
+      for (const auto& account : accounts) {
+        if (GetRisk(port, account, 0, token).status != 200) {
+          all = false;
+          break;
+        }
+      }
+      if (!all) break;
+    }
+    if (all) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
 }
 
 }  // namespace riskd::it

@@ -1,6 +1,7 @@
 #include "tests/integration/harness/state_reader.h"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 #include "daemon/clock/clock.h"
@@ -56,6 +57,22 @@ Reference ComputeReference(const std::vector<kafka::ConsumedMessage>& messages, 
     if (r.publish_update) out.updates.emplace(proto->account_id(), event->id);
   }
   return out;
+}
+
+int CountMismatches(const StoredState& stored, const Reference& reference, const scoring::Engine& engine,
+                    scoring::EpochMicros as_of) {
+  int mismatched = 0;
+  for (const auto& [account, expected] : reference.accounts) {
+    auto it = stored.accounts.find(account);
+    if (it == stored.accounts.end() || !(it->second == expected)) {
+      ++mismatched;
+      continue;
+    }
+    const auto want = engine.Risk(expected, as_of);
+    const auto got = engine.Risk(it->second, as_of);
+    mismatched += std::memcmp(&want.score, &got.score, sizeof(double)) != 0 || want.level != got.level;
+  }
+  return mismatched;
 }
 
 }  // namespace riskd::it

@@ -33,4 +33,9 @@ struct Reference {
 Reference ComputeReference(const std::vector<kafka::ConsumedMessage>& messages, const scoring::Engine& engine,
                            scoring::EpochMicros now);
 
+// The accounts of `reference` that `stored` lacks or holds in another
+// state, or whose score (bit for bit) or level as of `as_of` differs.
+int CountMismatches(const StoredState& stored, const Reference& reference, const scoring::Engine& engine,
+                    scoring::EpochMicros as_of);
+
 }  // namespace riskd::it
