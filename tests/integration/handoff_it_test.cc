@@ -30,55 +30,14 @@ class HandoffTest : public IntegrationTest {
     return config;
   }
 
-  // "score" and "level" of a risk answer, as text (bit-identical check).
-  static std::string ScoreAndLevel(const std::string& body) {
-    auto field = [&](const std::string& name) {
-      const auto at = body.find("\"" + name + "\":");
-      if (at == std::string::npos) return std::string("?");
-      const auto start = at + name.size() + 3;
-      return body.substr(start, body.find_first_of(",}", start) - start);
-    };
-    return field("score") + "/" + field("level");
-  }
-
   static HttpResponse Risk(int port, const std::string& account, scoring::EpochMicros as_of) {
-    return HttpRequest(port, "GET", "/v1/accounts/" + account + "/risk?asOf=" + Rfc3339(as_of), "",
-                       {{"Authorization", std::string("Bearer ") + kToken}});
+    return GetRisk(port, account, as_of, kToken);
   }
 
   static void Produce(TestProducer& producer, const std::vector<v1::AccountEvent>& events, const std::string& topic) {
     for (const auto& e : events) producer.Produce(topic, e.account_id(), ProtoValue(e));
   }
 
-  static double MetricSum(const std::string& scrape, const std::string& name) {
-    double sum = 0;
-    size_t at = 0;
-    while ((at = scrape.find(name, at)) != std::string::npos) {
-      const bool line_start = at == 0 || scrape[at - 1] == '\n';
-      const auto eol = scrape.find('\n', at);
-      const std::string line = scrape.substr(at, eol - at);
-      at = eol;
-      const char next = line.size() > name.size() ? line[name.size()] : ' ';
-      if (!line_start || (next != '{' && next != ' ')) continue;
-      sum += std::atof(line.substr(line.rfind(' ') + 1).c_str());
-    }
-    return sum;
-  }
-
-  static int Count(const std::string& text, const std::string& what) {
-    int n = 0;
-    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-    return n;
-  }
-
-  static bool WaitFor(const std::function<bool()>& done, std::chrono::seconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(100ms);
-    }
-    return true;
-  }
 };
 
 TEST_F(HandoffTest, RestoreIntoAnEmptyStateDirectoryReproducesTheOriginalExactly) {

@@ -86,15 +86,6 @@ std::string Field(const std::string& line, const std::string& key) {
   return line.substr(start, line.find('"', start) - start);
 }
 
-bool WaitFor(const std::function<bool()>& done, std::chrono::seconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(200ms);
-  }
-  return done();
-}
-
 TEST_F(ObservabilityTest, EverySpecMetricHasItsLabelsAfterTrafficAndReadinessSaysWhy) {
   auto riskd = NewRiskd("riskd", Config());
   riskd->Start();

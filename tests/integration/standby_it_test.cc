@@ -31,37 +31,12 @@ class StandbyTest : public IntegrationTest, public ::testing::WithParamInterface
     return config;
   }
 
-  static std::string ScoreAndLevel(const std::string& body) {
-    auto field = [&](const std::string& name) {
-      const auto at = body.find("\"" + name + "\":");
-      if (at == std::string::npos) return std::string("?");
-      const auto start = at + name.size() + 3;
-      return body.substr(start, body.find_first_of(",}", start) - start);
-    };
-    return field("score") + "/" + field("level");
-  }
-
   static HttpResponse Risk(int port, const std::string& account, scoring::EpochMicros as_of) {
-    return HttpRequest(port, "GET", "/v1/accounts/" + account + "/risk?asOf=" + Rfc3339(as_of), "",
-                       {{"Authorization", std::string("Bearer ") + kToken}});
+    return GetRisk(port, account, as_of, kToken);
   }
 
   static void Produce(TestProducer& producer, const std::vector<v1::AccountEvent>& events, const std::string& topic) {
     for (const auto& e : events) producer.Produce(topic, e.account_id(), ProtoValue(e));
-  }
-
-  // Every sample of `name` in a scrape (label sets summed), and how many.
-  static double MetricSum(const std::string& scrape, const std::string& name, int* series = nullptr) {
-    double sum = 0;
-    if (series) *series = 0;
-    std::istringstream in(scrape);
-    for (std::string l; std::getline(in, l);) {
-      if (l.compare(0, name.size(), name) != 0 || l.size() <= name.size()) continue;
-      if (l[name.size()] != ' ' && l[name.size()] != '{') continue;
-      sum += std::stod(l.substr(l.rfind(' ') + 1));
-      if (series) ++*series;
-    }
-    return sum;
   }
 
   static std::string Scrape(RiskdProcess& r) { return HttpRequest(r.metrics_port(), "GET", "/metrics").body; }
@@ -79,15 +54,6 @@ class StandbyTest : public IntegrationTest, public ::testing::WithParamInterface
       if (!p.empty()) out.insert(std::stoi(p));
     }
     return out;
-  }
-
-  static bool WaitFor(const std::function<bool()>& done, std::chrono::seconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(100ms);
-    }
-    return true;
   }
 };
 

@@ -12,6 +12,7 @@
 
 #include "daemon/kafka/embedded_cluster.h"
 #include "scoring/engine.h"
+#include "tests/integration/harness/checks.h"
 #include "tests/integration/harness/events.h"
 #include "tests/integration/harness/http_client.h"
 #include "tests/integration/harness/kafka_helpers.h"
