@@ -200,6 +200,12 @@ void Consumer::OnRebalance(int err, rd_kafka_topic_partition_list_t* parts) {
     return false;
   });
   listener_->OnRevoked(tps, rd_kafka_assignment_lost(rk_) != 0);
+  // librdkafka keeps a partition's pause across its revocation and a later
+  // re-assignment to this consumer (librdkafka issue #1849): a partition
+  // paused while restoring, then lost and assigned again, would never be
+  // fetched although its start position says "running". Resume it while
+  // it is still ours; the assignment decides afresh.
+  Resume(tps);
   if (auto* e = rd_kafka_incremental_unassign(rk_, parts)) {
     log::Error("kafka", "incremental unassign failed", {{"error", rd_kafka_error_string(e)}});
     rd_kafka_error_destroy(e);

@@ -1,5 +1,6 @@
 // The Kafka layer against librdkafka's mock cluster on loopback.
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -116,6 +117,77 @@ TEST(KafkaTest, StartsWhereTheListenerSays) {
   ASSERT_TRUE(committed.ok()) << committed.error().message;
   EXPECT_EQ(committed->at({"in", 0}), 10);
   EXPECT_EQ((*consumer)->HighWatermark({"in", 0}).value_or(-1), 10);
+}
+
+// Starts a partition paused the first time it is assigned (as the pipeline
+// does while it restores one) and running every later time.
+class PausedTheFirstTime : public RebalanceListener {
+ public:
+  std::vector<StartPosition> OnAssigned(const std::vector<TopicPartition>& added) override {
+    std::vector<StartPosition> starts;
+    for (const auto& tp : added) {
+      assigned.insert(tp);
+      starts.push_back(StartPosition{kOffsetBeginning, /*paused=*/seen.insert(tp).second});
+    }
+    return starts;
+  }
+  void OnRevoked(const std::vector<TopicPartition>& revoked, bool) override {
+    for (const auto& tp : revoked) assigned.erase(tp);
+  }
+  std::set<TopicPartition> assigned, seen;
+};
+
+// librdkafka keeps a pause across a revocation and a re-assignment; the
+// consumer must not: a partition assigned as running is fetched.
+TEST(KafkaTest, APartitionPausedThenRevokedIsFetchedWhenAssignedAgainAsRunning) {
+  auto cluster = EmbeddedCluster::Start({"in"}, 2);
+  ASSERT_TRUE(cluster.ok());
+  auto options = MakeConsumerOptions((*cluster)->bootstrap(), {"in"});
+  options.properties.emplace_back("session.timeout.ms", "3000");
+  options.properties.emplace_back("heartbeat.interval.ms", "300");
+  PausedTheFirstTime a_listener;
+  auto a = Consumer::Create(options, &a_listener);
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE((*a)->Subscribe().ok());
+  auto poll_until = [](const std::function<bool()>& done, const std::vector<Consumer*>& consumers) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      for (auto* c : consumers) c->PollBatch();
+    }
+    return done();
+  };
+  ASSERT_TRUE(poll_until([&] { return a_listener.assigned.size() == 2; }, {a->get()}));
+
+  // B takes one partition from A (paused there), then leaves: A gets it back.
+  StartAt b_listener(kOffsetBeginning);
+  auto b = Consumer::Create(options, &b_listener);
+  ASSERT_TRUE(b.ok());
+  ASSERT_TRUE((*b)->Subscribe().ok());
+  ASSERT_TRUE(poll_until([&] { return b_listener.assigned.size() == 1 && a_listener.assigned.size() == 1; },
+                         {a->get(), b->get()}));
+  const int32_t moved = b_listener.assigned.begin()->partition;
+  (*b)->Close();
+  ASSERT_TRUE(poll_until([&] { return a_listener.assigned.size() == 2; }, {a->get()}));
+
+  RecordingDeliveries deliveries;
+  auto producer = MakeProducer((*cluster)->bootstrap(), &deliveries);
+  int produced = 0;
+  for (uint64_t i = 0; produced < 5; ++i) {
+    const std::string key = "acct-" + std::to_string(i);
+    if (PartitionForKey(Partitioner::kConsistentRandom, key, 2) != moved) continue;
+    ASSERT_TRUE(producer->Produce("in", key, "v", {}, i).ok());
+    ++produced;
+  }
+  ASSERT_TRUE(producer->Flush());
+  int received = 0;
+  poll_until(
+      [&] {
+        for (auto& m : (*a)->PollBatch()) received += m.partition == moved;
+        return received >= 5;
+      },
+      {});
+  EXPECT_EQ(received, 5) << "partition " << moved << " was assigned running but never fetched";
+  (*a)->Close();
 }
 
 TEST(KafkaTest, RefusesTopicsThatAreNotCoPartitioned) {
