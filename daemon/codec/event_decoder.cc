@@ -7,12 +7,18 @@
 #include "daemon/codec/enum_check.h"
 #include "daemon/codec/event_validation.h"
 #include "daemon/codec/json.h"
+#include "daemon/codec/schema_registry_frame.h"
 #include "daemon/codec/wire_format.h"
 
 namespace riskd::codec {
 namespace {
 
 Status ParseBinary(std::string_view value, riskd::v1::AccountEvent* event) {
+  // Confluent Schema Registry producers prefix the message with a frame;
+  // a bare message is returned as it is (see schema_registry_frame.h).
+  auto message = StripSchemaRegistryFrame(value);
+  if (!message.ok()) return message.error();
+  value = *message;
   // protobuf logs an unstructured line to stderr for every string that is
   // not UTF-8; a producer sending such events would flood the log. The
   // rejection already says it all, and riskd's own log is rate-limited.

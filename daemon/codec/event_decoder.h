@@ -6,7 +6,8 @@
 //   too_large                 value longer than DecodeOptions::max_value_bytes
 //   unsupported_content_type  a content-type header other than JSON/protobuf
 //   malformed                 not decodable in the chosen wire form (JSON:
-//                             also objects/arrays nested deeper than 100)
+//                             also objects/arrays nested deeper than 100;
+//                             binary: also a bad Schema Registry frame)
 //   unknown_enum              an enum name or number the schema does not define,
 //                             anywhere in the event (context included)
 //   missing_field             eventId, accountId or occurredAt absent/empty
@@ -27,6 +28,8 @@
 //                             accountChange.actor, every context field.
 //   key_mismatch              a non-empty key that differs from accountId
 //   future_timestamp          occurredAt more than max_future_skew after `now`
+// Binary values may carry Confluent Schema Registry framing (magic byte 0,
+// schema id, message indexes) before the message: schema_registry_frame.h.
 // Unknown fields are ignored in both forms and not kept in the result.
 //
 // Error::code is one of the kReject* strings below (the `reason` label of
