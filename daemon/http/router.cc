@@ -8,12 +8,6 @@
 namespace riskd::http {
 namespace {
 
-// A route's shape: where it lives and the one method it answers.
-struct Shape {
-  Route route;
-  std::string_view method;
-};
-
 // Segments are compared after percent-decoding: "config%3Areload" is
 // "config:reload" to a URI (RFC 3986 section 6.2.2.2).
 bool SegmentIs(std::string_view raw, std::string_view literal) {
@@ -24,24 +18,24 @@ bool SegmentIs(std::string_view raw, std::string_view literal) {
 }
 
 // The route whose path `segments` match, whatever the method.
-std::optional<Shape> FindShape(const std::vector<std::string_view>& s, Surface surface) {
+std::optional<Route> FindRoute(const std::vector<std::string_view>& s, Surface surface) {
   if (s.size() == 1) {
-    if (SegmentIs(s[0], "healthz")) return Shape{Route::kHealthz, "GET"};
-    if (SegmentIs(s[0], "readyz")) return Shape{Route::kReadyz, "GET"};
-    if (SegmentIs(s[0], "metrics")) return Shape{Route::kMetrics, "GET"};
+    if (SegmentIs(s[0], "healthz")) return Route::kHealthz;
+    if (SegmentIs(s[0], "readyz")) return Route::kReadyz;
+    if (SegmentIs(s[0], "metrics")) return Route::kMetrics;
     return std::nullopt;
   }
   if (surface != Surface::kApi || s.empty() || !SegmentIs(s[0], "v1")) return std::nullopt;
   if (s.size() == 2) {
-    if (SegmentIs(s[1], "config")) return Shape{Route::kConfig, "GET"};
-    if (SegmentIs(s[1], "config:reload")) return Shape{Route::kConfigReload, "POST"};
+    if (SegmentIs(s[1], "config")) return Route::kConfig;
+    if (SegmentIs(s[1], "config:reload")) return Route::kConfigReload;
     return std::nullopt;
   }
   // An empty {accountId} still names the route; the handler answers 400.
   if (s.size() == 4 && SegmentIs(s[1], "accounts")) {
-    if (SegmentIs(s[3], "risk")) return Shape{Route::kRisk, "GET"};
-    if (SegmentIs(s[3], "evaluate")) return Shape{Route::kEvaluate, "POST"};
-    if (SegmentIs(s[3], "feedback")) return Shape{Route::kFeedback, "POST"};
+    if (SegmentIs(s[3], "risk")) return Route::kRisk;
+    if (SegmentIs(s[3], "evaluate")) return Route::kEvaluate;
+    if (SegmentIs(s[3], "feedback")) return Route::kFeedback;
   }
   return std::nullopt;
 }
@@ -52,17 +46,32 @@ std::variant<RouteMatch, RouteMiss> MatchRoute(std::string_view method, std::str
                                                Surface surface) {
   const SplitTarget split = SplitPathAndQuery(target);
   const auto segments = PathSegments(split.path);
-  const auto shape = FindShape(segments, surface);
-  if (!shape) return RouteMiss{404, "NOT_FOUND", "no such route", ""};
-  const bool method_ok = method == shape->method || (method == "HEAD" && shape->method == "GET");
+  const auto route = FindRoute(segments, surface);
+  if (!route) return RouteMiss{404, "NOT_FOUND", "no such route", ""};
+  const std::string_view expected = RouteMethod(*route);
+  const bool method_ok = method == expected || (method == "HEAD" && expected == "GET");
   if (!method_ok) {
-    std::string allow(shape->method);
-    if (shape->method == "GET") allow += ", HEAD";
-    return RouteMiss{405, "METHOD_NOT_ALLOWED", "use " + std::string(shape->method), allow};
+    std::string allow(expected);
+    if (expected == "GET") allow += ", HEAD";
+    return RouteMiss{405, "METHOD_NOT_ALLOWED", "use " + std::string(expected), allow};
   }
-  RouteMatch match{shape->route, "", std::string(split.query)};
+  RouteMatch match{*route, "", std::string(split.query)};
   if (segments.size() == 4) match.account_segment = std::string(segments[2]);
   return match;
+}
+
+std::string_view RouteMethod(Route route) {
+  switch (route) {
+    case Route::kEvaluate:
+    case Route::kFeedback:
+    case Route::kConfigReload: return "POST";
+    case Route::kRisk:
+    case Route::kConfig:
+    case Route::kHealthz:
+    case Route::kReadyz:
+    case Route::kMetrics: return "GET";
+  }
+  return "GET";
 }
 
 std::string_view RouteLabel(Route route) {

@@ -4,6 +4,7 @@
 // unauthenticated client learns nothing from input validation.
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -22,6 +23,16 @@ enum class Route {
   kReadyz,        // GET  /readyz
   kMetrics,       // GET  /metrics
 };
+
+// Every route, in the order above: the table docs/openapi.yaml is checked
+// against (tests/daemon/http/openapi_test.cc).
+inline constexpr std::array<Route, 8> kAllRoutes = {
+    Route::kRisk,    Route::kEvaluate, Route::kFeedback, Route::kConfig,
+    Route::kConfigReload, Route::kHealthz, Route::kReadyz, Route::kMetrics};
+
+// The one method a route answers ("GET" or "POST"); HEAD is also served
+// wherever GET is.
+std::string_view RouteMethod(Route route);
 
 // Which routes a listener serves: http.listen serves everything,
 // metrics.listen only /metrics, /healthz and /readyz (so exposing the
