@@ -179,16 +179,22 @@ void Consumer::OnRebalance(int err, rd_kafka_topic_partition_list_t* parts) {
   auto tps = FromList(parts);
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     const auto starts = listener_->OnAssigned(tps);
-    std::vector<TopicPartition> paused;
-    for (int i = 0; i < parts->cnt; ++i) {
-      parts->elems[i].offset = starts.at(i).offset;
-      if (starts[i].paused) paused.push_back(tps[i]);
+    std::map<TopicPartition, int64_t> now, now_paused;
+    for (size_t i = 0; i < tps.size(); ++i) {
+      if (starts.at(i).deferred) continue;
+      (starts[i].paused ? now_paused : now)[tps[i]] = starts[i].offset;
     }
-    if (auto* e = rd_kafka_incremental_assign(rk_, parts)) {
-      log::Error("kafka", "incremental assign failed", {{"error", rd_kafka_error_string(e)}});
-      rd_kafka_error_destroy(e);
+    // The callback is always answered, with an empty list when every
+    // partition is deferred: the group waits for the answer.
+    if (now.empty() && now_paused.empty()) {
+      auto none = ToList({});
+      if (auto* e = rd_kafka_incremental_assign(rk_, none.get())) {
+        log::Error("kafka", "incremental assign failed", {{"error", rd_kafka_error_string(e)}});
+        rd_kafka_error_destroy(e);
+      }
     }
-    Pause(paused);
+    (void)Assign(now, /*paused=*/false);
+    (void)Assign(now_paused, /*paused=*/true);
     return;
   }
   // Revoked (or lost): messages of these partitions collected in the current
@@ -200,16 +206,46 @@ void Consumer::OnRebalance(int err, rd_kafka_topic_partition_list_t* parts) {
     return false;
   });
   listener_->OnRevoked(tps, rd_kafka_assignment_lost(rk_) != 0);
+  // Only what librdkafka has assigned can be unassigned (a deferred
+  // partition never was).
+  std::vector<TopicPartition> held;
+  for (const auto& tp : tps) {
+    if (assigned_.erase(tp) > 0) held.push_back(tp);
+  }
   // librdkafka keeps a partition's pause across its revocation and a later
   // re-assignment to this consumer (librdkafka issue #1849): a partition
   // paused while restoring, then lost and assigned again, would never be
   // fetched although its start position says "running". Resume it while
   // it is still ours; the assignment decides afresh.
-  Resume(tps);
-  if (auto* e = rd_kafka_incremental_unassign(rk_, parts)) {
+  Resume(held);
+  auto list = ToList(held);
+  if (auto* e = rd_kafka_incremental_unassign(rk_, list.get())) {
     log::Error("kafka", "incremental unassign failed", {{"error", rd_kafka_error_string(e)}});
     rd_kafka_error_destroy(e);
   }
+}
+
+Status Consumer::Assign(const std::map<TopicPartition, int64_t>& positions, bool paused) {
+  if (positions.empty()) return OkStatus();
+  TopicPartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(positions.size())));
+  std::vector<TopicPartition> tps;
+  for (const auto& [tp, offset] : positions) {
+    if (assigned_.count(tp)) return Error{"kafka", "assign: " + tp.topic + " [" + std::to_string(tp.partition) +
+                                                       "] is assigned already"};
+    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset = offset;
+    tps.push_back(tp);
+  }
+  if (auto* e = rd_kafka_incremental_assign(rk_, list.get())) {
+    Status s = Error{"kafka", std::string("incremental assign: ") + rd_kafka_error_string(e)};
+    log::Error("kafka", "incremental assign failed", {{"error", rd_kafka_error_string(e)}});
+    rd_kafka_error_destroy(e);
+    return s;
+  }
+  assigned_.insert(tps.begin(), tps.end());
+  // Paused only for backpressure (the listener defers partitions it must
+  // not read): a message fetched before the pause is processed as usual.
+  if (paused) Pause(tps);
+  return OkStatus();
 }
 
 void Consumer::Pause(const std::vector<TopicPartition>& tps) {

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,12 @@ namespace riskd::kafka {
 struct StartPosition {
   int64_t offset = kOffsetBeginning;  // next offset to read
   bool paused = false;                // assign, but do not fetch yet
+  // Not assigned to the fetcher at all yet: the listener does not know
+  // where the partition starts (its state is being checked or restored)
+  // and assigns it later with Consumer::Assign, at the offset it then
+  // knows. A later Seek instead would race the fetcher's start (see
+  // Consumer::Assign).
+  bool deferred = false;
 };
 
 // An owning copy of a librdkafka message (consumer.cc).
@@ -60,6 +67,18 @@ class Consumer {
 
   // Up to batch_max_messages messages, waiting at most batch_max_wait.
   std::vector<ConsumedMessage> PollBatch();
+
+  // Assigns partitions the listener deferred in OnAssigned, each fetched
+  // from exactly the offset given (paused: assigned, not fetched yet).
+  // Outside the rebalance callback, on the poll thread. This, not a Seek,
+  // is how a restored partition gets its position: librdkafka starts an
+  // assigned partition's fetcher only once no offset commit is in flight,
+  // and a seek before that start fails (ERR__STATE), leaving the partition
+  // to start from the assigned offset (the beginning) and re-read input
+  // the restored state already holds.
+  Status Assign(const std::map<TopicPartition, int64_t>& positions, bool paused);
+  // Whether `tp` is assigned to the fetcher here (not deferred, not revoked).
+  bool IsAssigned(const TopicPartition& tp) const { return assigned_.count(tp) > 0; }
 
   void Pause(const std::vector<TopicPartition>& tps);
   void Resume(const std::vector<TopicPartition>& tps);
@@ -101,6 +120,9 @@ class Consumer {
   rd_kafka_t* rk_ = nullptr;
   bool closed_ = false;
   std::vector<ConsumedMessage> batch_;  // being collected by PollBatch
+  // Partitions assigned to librdkafka here: the group's assignment less
+  // the ones deferred and not yet given to Assign.
+  std::set<TopicPartition> assigned_;
   // Consumer errors repeat while a broker is away: per error, a few lines
   // a minute and then a count.
   log::RateLimitedLogger errors_log_{"kafka"};

@@ -173,6 +173,10 @@ struct Metrics::Impl {
   Counter& restore_records = prometheus::BuildCounter()
       .Name("riskd_restore_records_total").Help("Changelog messages read by partition restores")
       .Register(*registry).Add({});
+  Counter& restore_rewind = prometheus::BuildCounter()
+      .Name("riskd_restore_rewind_events_total")
+      .Help("Input messages fetched below their partition's stored next offset (already applied), dropped unprocessed")
+      .Register(*registry).Add({});
   Gauge& standby_partitions = prometheus::BuildGauge()
       .Name("riskd_standby_partitions")
       .Help("Partitions this instance follows as a standby replica (kafka.standby_replicas)")
@@ -373,6 +377,9 @@ void Metrics::SetRestoreRemaining(int32_t partition, int64_t messages) {
 }
 void Metrics::RemoveRestoreRemaining(int32_t partition) { impl_->restore_remaining.Remove({std::to_string(partition)}); }
 void Metrics::RestoreRecords(int64_t records) { impl_->restore_records.Increment(static_cast<double>(records)); }
+void Metrics::RestoreRewindEvents(int64_t messages) {
+  impl_->restore_rewind.Increment(static_cast<double>(messages));
+}
 void Metrics::SetStandbyPartitions(int64_t n) { impl_->standby_partitions.Set(static_cast<double>(n)); }
 void Metrics::SetStandbyLag(int32_t partition, int64_t messages) {
   impl_->standby_lag.Get({std::to_string(partition)}).Set(static_cast<double>(messages));

@@ -101,6 +101,11 @@ class Metrics {
   // riskd_restore_records_total: changelog messages read by restores (a
   // failover with a standby replica reads few).
   void RestoreRecords(int64_t records);
+  // riskd_restore_rewind_events_total: input messages fetched below their
+  // partition's stored next offset (already applied), dropped unprocessed.
+  // Non-zero means the fetch position went back: a bug, or an input topic
+  // rewound under a live state.
+  void RestoreRewindEvents(int64_t messages);
   // riskd_standby_partitions: partitions followed as a standby replica;
   // riskd_standby_lag_messages{partition}: changelog messages a followed
   // partition is behind (removed when it is no longer followed).

@@ -76,7 +76,19 @@ void Pipeline::Run() {
 
 void Pipeline::ProcessBatch(std::vector<kafka::ConsumedMessage>& batch) {
   std::map<int32_t, std::vector<const kafka::ConsumedMessage*>> by_partition;
-  for (const auto& m : batch) by_partition[m.partition].push_back(&m);
+  std::set<kafka::TopicPartition> rewound;
+  for (const auto& m : batch) {
+    if (IsRewound(m)) {
+      rewound.insert({m.topic, m.partition});
+      continue;
+    }
+    by_partition[m.partition].push_back(&m);
+  }
+  for (const auto& tp : rewound) {
+    if (auto s = consumer_->Seek(tp, next_offset_[tp]); !s) {
+      log::Warn("pipeline", "seek after a rewind", {{"error", s.error().message}});
+    }
+  }
   // Each partition's share is processed under its mutex, and the mutexes
   // stay held until every share is committed in ONE WriteBatch (one WAL
   // write per poll batch instead of one per partition: the write's fixed
@@ -144,6 +156,33 @@ bool Pipeline::RetryPending(int32_t partition) const {
   return it != write_retry_.end() && it->second.waiting;
 }
 
+bool Pipeline::IsRewound(const kafka::ConsumedMessage& m) {
+  // Exactly once by construction: state and next offsets are one write, so
+  // a message below the stored next offset is in the state already. Should
+  // the fetch position ever go back (it did, when restored partitions were
+  // positioned by a seek that lost a race with the fetcher's start), the
+  // message is dropped here rather than applied again.
+  const kafka::TopicPartition tp{m.topic, m.partition};
+  auto it = next_offset_.find(tp);
+  if (it == next_offset_.end() || it->second < 0 || m.offset >= it->second) return false;
+  // Unless the topic itself went back: it ends below what this state has
+  // read (recreated, or a restarted embedded cluster). Its messages are
+  // new; processing them moves the next offset down to theirs.
+  if (auto high = consumer_->HighWatermark(tp); high && *high < it->second) {
+    rewind_log_.Warn("topic_behind:" + tp.topic, "input topic ends below this state's offsets (recreated?); "
+                     "reading it from where it is",
+                     {{"topic", tp.topic}, {"partition", std::to_string(tp.partition)},
+                      {"stored_offset", std::to_string(it->second)}, {"high_watermark", std::to_string(*high)}});
+    it->second = m.offset;
+    return false;
+  }
+  deps_.metrics->RestoreRewindEvents(1);
+  rewind_log_.Error("rewind:" + tp.topic, "input fetched below the partition's stored offset; dropped, seeking back",
+                    {{"topic", tp.topic}, {"partition", std::to_string(tp.partition)},
+                     {"expected_offset", std::to_string(it->second)}, {"actual_offset", std::to_string(m.offset)}});
+  return true;
+}
+
 void Pipeline::OnWriteFailure(int32_t partition, const Error& error) {
   // Nothing of the batch is applied. Stop consuming the partition, rewind it
   // to the stored offsets, and retry after a backoff: nothing lost, nothing
@@ -186,25 +225,28 @@ std::vector<kafka::StartPosition> Pipeline::OnAssigned(const std::vector<kafka::
     table_->set_status(tp.partition, PartitionStatus::kChecking);
   }
   log::Info("pipeline", "partitions assigned", {{"count", std::to_string(added.size())}});
-  CheckOwnership(added, /*resume=*/false);
-  // Only partitions whose ownership check passed are fetched; the others
-  // start paused (stale: for good; checking: until the broker answers).
+  CheckOwnership(added, /*from_assignment=*/true);
+  // Only partitions whose ownership check passed are assigned to the
+  // fetcher now, at their stored offsets. The others are deferred: a
+  // restoring partition's start is known only once its restore is done,
+  // and a checking one may yet need a restore. Activate assigns them then,
+  // at the offsets of that moment (Consumer::Assign says why not a seek).
   std::vector<kafka::StartPosition> starts;
   for (const auto& tp : added) {
     const bool active = table_->status(tp.partition) == PartitionStatus::kActive;
-    starts.push_back({next_offset_[tp], !active || backpressure_});
+    starts.push_back({next_offset_[tp], backpressure_, /*deferred=*/!active});
   }
   return starts;
 }
 
-void Pipeline::CheckOwnership(const std::vector<kafka::TopicPartition>& tps, bool resume) {
+void Pipeline::CheckOwnership(const std::vector<kafka::TopicPartition>& tps, bool from_assignment) {
   std::set<int32_t> partitions;
   for (const auto& tp : tps) {
     if (table_->status(tp.partition) == PartitionStatus::kChecking) partitions.insert(tp.partition);
   }
   for (int32_t p : partitions) {
     if (options_.changelog_topic.empty()) {
-      Activate(p, resume);
+      Activate(p, from_assignment);
       continue;
     }
     const std::string pt = std::to_string(p);
@@ -219,7 +261,7 @@ void Pipeline::CheckOwnership(const std::vector<kafka::TopicPartition>& tps, boo
     const int64_t hi = wm->second;
     const std::string cp_text = cp->has_value() ? std::to_string(**cp) : "none";
     if ((cp->has_value() && **cp == hi) || (!cp->has_value() && hi == 0)) {
-      Activate(p, resume);  // nobody wrote the changelog since this state did
+      Activate(p, from_assignment);  // nobody wrote the changelog since this state did
       continue;
     }
     if (cp->has_value() && **cp > hi) {
@@ -232,7 +274,7 @@ void Pipeline::CheckOwnership(const std::vector<kafka::TopicPartition>& tps, boo
         log::Warn("pipeline", "cannot reset the changelog checkpoint", {{"error", s.error().message}});
         continue;
       }
-      Activate(p, resume);
+      Activate(p, from_assignment);
       continue;
     }
     table_->set_status(p, PartitionStatus::kRestoring);
@@ -243,7 +285,7 @@ void Pipeline::CheckOwnership(const std::vector<kafka::TopicPartition>& tps, boo
   }
 }
 
-void Pipeline::Activate(int32_t p, bool resume) {
+void Pipeline::Activate(int32_t p, bool from_assignment) {
   // Not served until it has processed everything its input held when it
   // became active here (the high watermark now), and at least what the
   // group's previous owner committed. A previous owner answered from state
@@ -282,7 +324,13 @@ void Pipeline::Activate(int32_t p, bool resume) {
   }
   table_->set_status(p, PartitionStatus::kActive);
   deps_.publisher->OpenChangelog(p);
-  if (resume && !backpressure_) consumer_->Resume(TopicPartitionsOf(p));
+  if (from_assignment) return;  // OnAssigned's start positions assign it
+  std::map<kafka::TopicPartition, int64_t> positions;
+  for (const auto& tp : TopicPartitionsOf(p)) positions[tp] = next_offset_[tp];
+  if (auto s = consumer_->Assign(positions, backpressure_); !s) {
+    log::Error("pipeline", "cannot assign an activated partition to the fetcher",
+               {{"partition", std::to_string(p)}, {"error", s.error().message}});
+  }
 }
 
 void Pipeline::CheckCaughtUp(int32_t p) {
@@ -312,18 +360,16 @@ void Pipeline::OnRestoreFinished(const RestoreResult& r) {
     case RestoreOutcome::kRestored: {
       // Processing starts where the restored state ends: the input offsets
       // of the last offsets record read (events after it that the state
-      // already holds are dropped by event-id dedupe).
+      // already holds are dropped by event-id dedupe). The partition was
+      // deferred at assignment; Activate assigns it at these offsets.
       for (const auto& tp : TopicPartitionsOf(r.partition)) {
         int64_t next = kafka::kOffsetBeginning;
         if (auto stored = deps_.store->GetNextOffset(tp.partition, tp.topic); stored && stored->has_value()) {
           next = **stored;
         }
         next_offset_[tp] = next;
-        if (auto s = consumer_->Seek(tp, next); !s) {
-          log::Warn("pipeline", "seek after restore", {{"error", s.error().message}});
-        }
       }
-      Activate(r.partition, /*resume=*/true);
+      Activate(r.partition, /*from_assignment=*/false);
       log::Info("pipeline", "partition restored; processing and serving it",
                 {{"partition", pt}, {"outcome", OutcomeName(r.outcome)}, {"accounts", std::to_string(r.accounts)}});
       break;
@@ -392,6 +438,7 @@ void Pipeline::OnRevoked(const std::vector<kafka::TopicPartition>& revoked, bool
 
 void Pipeline::Housekeeping() {
   processor_->TickLogs();
+  rewind_log_.Tick();
   const auto now = SteadyClock::now();
   next_housekeeping_ = now + kHousekeepingEvery;
 
@@ -414,7 +461,7 @@ void Pipeline::Housekeeping() {
     for (int32_t p : table_->With(PartitionStatus::kChecking)) {
       for (const auto& tp : TopicPartitionsOf(p)) checking.push_back(tp);
     }
-    if (!checking.empty()) CheckOwnership(checking, /*resume=*/true);
+    if (!checking.empty()) CheckOwnership(checking, /*from_assignment=*/false);
   }
   // The durable offsets to the broker again: a failed async commit (e.g.
   // "rebalance in progress" while the group rebalances) is not retried, and

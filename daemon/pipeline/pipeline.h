@@ -28,6 +28,7 @@
 
 #include "daemon/clock/clock.h"
 #include "daemon/kafka/consumer.h"
+#include "daemon/log/rate_limit.h"
 #include "daemon/pipeline/batch_processor.h"
 #include "daemon/pipeline/partition_table.h"
 #include "daemon/pipeline/pipeline_options.h"
@@ -94,15 +95,20 @@ class Pipeline final : public kafka::RebalanceListener {
  private:
   void Run();
   void ProcessBatch(std::vector<kafka::ConsumedMessage>& batch);
+  // A message below its partition's stored next offset (counted, logged):
+  // dropped, and the partition sought back to that offset by the caller.
+  bool IsRewound(const kafka::ConsumedMessage& m);
   void OnWriteFailure(int32_t partition, const Error& error);
   bool RetryPending(int32_t partition) const;  // paused, waiting for its retry
   // Decides, for the partitions of `tps` still kChecking, active or
   // restoring from the changelog's watermarks and the local checkpoint;
-  // they stay kChecking when the broker cannot be asked now. `resume`:
-  // resume the partitions found active (not during assignment, where the
-  // start positions say it).
-  void CheckOwnership(const std::vector<kafka::TopicPartition>& tps, bool resume);
-  void Activate(int32_t partition, bool resume);
+  // they stay kChecking when the broker cannot be asked now.
+  // `from_assignment`: called inside OnAssigned, whose start positions
+  // assign the partitions found active; otherwise Activate assigns them.
+  void CheckOwnership(const std::vector<kafka::TopicPartition>& tps, bool from_assignment);
+  // Serves `partition` from now on (after its catch-up) and, outside
+  // OnAssigned, assigns it to the fetcher at its next offsets.
+  void Activate(int32_t partition, bool from_assignment);
   // Serves a catching-up partition once its offsets reached their targets.
   void CheckCaughtUp(int32_t partition);
   void OnRestoreFinished(const RestoreResult& result);
@@ -130,6 +136,7 @@ class Pipeline final : public kafka::RebalanceListener {
   std::unique_ptr<PartitionTable> table_;
   std::atomic<int32_t> partition_count_{0};
   std::unique_ptr<BatchProcessor> processor_;  // poll thread only
+  log::RateLimitedLogger rewind_log_{"pipeline"};  // IsRewound's lines
   std::unique_ptr<Restorer> restorer_;
   std::map<int32_t, uint64_t> restore_job_;  // poll thread only: restoring partition -> its job
   std::unique_ptr<StandbyFollower> standby_;  // null without standby replicas

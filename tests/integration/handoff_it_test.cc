@@ -4,11 +4,14 @@
 // its partitions to another, which restores them, never answers from state
 // that is behind (503 until it has caught up), and ends bit-identical to an
 // uninterrupted run.
+#include <atomic>
 #include <functional>
 #include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
 
 #include "daemon/kafka/partitioner.h"
 #include "riskd/v1/risk.pb.h"
@@ -77,6 +80,77 @@ TEST_F(HandoffTest, RestoreIntoAnEmptyStateDirectoryReproducesTheOriginalExactly
   }
   EXPECT_EQ(differ, 0) << "accounts whose restored state differs from the original";
   EXPECT_EQ(restored.offsets, original.offsets) << "input offsets come from the last offsets record";
+}
+
+// Issue 19: B takes over A's partitions while B's offset commits are slow
+// (a busy instance always has one in flight). librdkafka starts a newly
+// assigned partition's fetcher only once no commit is in flight, so the
+// restored partitions' restores end before their fetchers start. They must
+// then start at the restored offsets: nothing of A's input is read again.
+// (Positioned by a seek after the restore, they started from the beginning
+// and re-applied every event: duplicates here, and the rewind guard.)
+TEST_F(HandoffTest, ARestoredPartitionStartsAtItsRestoredOffsetsWhileCommitsAreInFlight) {
+  const double scale = TestScale();
+  const int accounts = std::max(200, static_cast<int>(600 * scale));
+  const auto first = RandomStream(/*seed=*/31, std::max(1'500, static_cast<int>(6'000 * scale)), accounts, BaseTime());
+  const auto trickle = RandomStream(/*seed=*/32, 4'000, accounts, BaseTime() + scoring::kDay);
+  auto a = NewRiskd("a", Config());
+  auto b = NewRiskd("b", Config());
+  a->Start();
+  b->Start();
+  ASSERT_TRUE(WaitFor([&] { return a->Stderr().find("partitions assigned") != std::string::npos &&
+                                   b->Stderr().find("partitions assigned") != std::string::npos; },
+                      60s));
+  std::this_thread::sleep_for(3s);  // let the cooperative rebalance settle
+  TestProducer producer(bootstrap(), {{"compression.type", "zstd"}});
+  Produce(producer, first, kInput);
+  ASSERT_EQ(producer.Flush(), 0);
+  ASSERT_TRUE(WaitCaughtUp(bootstrap(), "riskd", kInput, 180s)) << a->Stderr() << b->Stderr();
+
+  // From here every OffsetCommit takes 1 s (the stack is kept topped up),
+  // and input keeps arriving, so B commits after every poll batch.
+  constexpr int16_t kOffsetCommitApiKey = 8;
+  auto* mock = cluster().mock();
+  std::atomic<bool> stop{false};
+  std::atomic<size_t> sent{0};
+  std::thread busy([&] {
+    TestProducer trickler(bootstrap());
+    while (!stop && sent < trickle.size()) {
+      size_t queued = 0;
+      rd_kafka_mock_broker_error_stack_cnt(mock, /*broker_id=*/1, kOffsetCommitApiKey, &queued);
+      for (; queued < 20; ++queued) {
+        rd_kafka_mock_broker_push_request_error_rtts(mock, 1, kOffsetCommitApiKey, 1, RD_KAFKA_RESP_ERR_NO_ERROR,
+                                                     1000);
+      }
+      const auto& e = trickle[sent];
+      trickler.Produce(kInput, e.account_id(), ProtoValue(e));
+      ++sent;
+      std::this_thread::sleep_for(5ms);
+    }
+    trickler.Flush();
+  });
+  std::this_thread::sleep_for(2s);
+  const int a_exit = a->Terminate();  // a clean leave publishes A's changelog first
+  const bool restored = WaitFor([&] { return Count(b->Stderr(), "partition restored") >= 1; }, 120s);
+  std::this_thread::sleep_for(2s);  // the restored partitions wait for a commit-free moment
+  stop = true;
+  busy.join();
+  ASSERT_EQ(a_exit, 0) << a->Stderr();
+  ASSERT_TRUE(restored) << b->Stderr();
+  ASSERT_TRUE(WaitCaughtUp(bootstrap(), "riskd", kInput, 180s)) << b->Stderr();
+
+  const auto scrape = HttpRequest(b->metrics_port(), "GET", "/metrics");
+  EXPECT_EQ(MetricSum(scrape.body, "riskd_event_duplicates_total"), 0) << "B applied A's input again";
+  EXPECT_EQ(MetricSum(scrape.body, "riskd_restore_rewind_events_total"), 0) << "B's fetch position went back";
+  ASSERT_EQ(b->Terminate(), 0) << b->Stderr();
+
+  TopicReader input(bootstrap(), kInput);
+  ASSERT_TRUE(input.ReadUntil([&](const auto& m) { return m.size() >= first.size() + sent; }, 60s));
+  const auto reference = ComputeReference(input.messages(), DefaultEngine(), WallNow());
+  const auto stored = ReadStateDir(b->state_dir().string());
+  ASSERT_EQ(stored.accounts.size(), reference.accounts.size());
+  EXPECT_EQ(CountMismatches(stored, reference, DefaultEngine(), BaseTime() + 3 * scoring::kDay), 0)
+      << "accounts whose state or score differs from an uninterrupted run";
 }
 
 TEST_F(HandoffTest, KilledInstancesPartitionsAreRestoredElsewhereNeverServedBehindAndEndBitIdentical) {
