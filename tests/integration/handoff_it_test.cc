@@ -85,15 +85,17 @@ TEST_F(HandoffTest, RestoreIntoAnEmptyStateDirectoryReproducesTheOriginalExactly
 // Issue 19: B takes over A's partitions while B's offset commits are slow
 // (a busy instance always has one in flight). librdkafka starts a newly
 // assigned partition's fetcher only once no commit is in flight, so the
-// restored partitions' restores end before their fetchers start. They must
+// restores of A's partitions end before their fetchers start. They must
 // then start at the restored offsets: nothing of A's input is read again.
 // (Positioned by a seek after the restore, they started from the beginning
-// and re-applied every event: duplicates here, and the rewind guard.)
+// and re-applied every event. Whether that happened here depended on the
+// mock coordinator's rebalance rounds: about one run in two failed. The
+// deterministic proof of the mechanism is KafkaTest's pair
+// ASeekBeforeTheFetcherStarts… / ADeferredPartitionAssignedLater….)
 TEST_F(HandoffTest, ARestoredPartitionStartsAtItsRestoredOffsetsWhileCommitsAreInFlight) {
   const double scale = TestScale();
   const int accounts = std::max(200, static_cast<int>(600 * scale));
   const auto first = RandomStream(/*seed=*/31, std::max(1'500, static_cast<int>(6'000 * scale)), accounts, BaseTime());
-  const auto trickle = RandomStream(/*seed=*/32, 4'000, accounts, BaseTime() + scoring::kDay);
   auto a = NewRiskd("a", Config());
   auto b = NewRiskd("b", Config());
   a->Start();
@@ -107,8 +109,29 @@ TEST_F(HandoffTest, ARestoredPartitionStartsAtItsRestoredOffsetsWhileCommitsAreI
   ASSERT_EQ(producer.Flush(), 0);
   ASSERT_TRUE(WaitCaughtUp(bootstrap(), "riskd", kInput, 180s)) << a->Stderr() << b->Stderr();
 
-  // From here every OffsetCommit takes 1 s (the stack is kept topped up),
-  // and input keeps arriving, so B commits after every poll batch.
+  // Input keeps arriving for B's own partitions only (A's end exactly where
+  // its changelog does), so B commits after every poll batch; and from now
+  // on every OffsetCommit takes a second (the mock's stack of delayed
+  // answers is kept topped up).
+  const std::string serving_key = "\"serving\":\"";
+  const std::string b_log = b->Stderr();
+  const size_t at = b_log.rfind(serving_key);
+  ASSERT_NE(at, std::string::npos) << b_log;
+  const std::string b_serving = b_log.substr(at + serving_key.size(), b_log.find('"', at + serving_key.size()) -
+                                                                          at - serving_key.size());
+  std::set<int32_t> b_partitions;
+  for (char c : b_serving) {
+    if (c >= '0' && c <= '9') b_partitions.insert(c - '0');
+  }
+  ASSERT_FALSE(b_partitions.empty());
+  ASSERT_LT(b_partitions.size(), static_cast<size_t>(kPartitions));
+  const int a_partitions = kPartitions - static_cast<int>(b_partitions.size());
+  std::vector<v1::AccountEvent> trickle;
+  for (const auto& e : RandomStream(/*seed=*/32, 20'000, accounts, BaseTime() + scoring::kDay)) {
+    if (b_partitions.count(kafka::PartitionForKey(kafka::Partitioner::kConsistentRandom, e.account_id(), kPartitions))) {
+      trickle.push_back(e);
+    }
+  }
   constexpr int16_t kOffsetCommitApiKey = 8;
   auto* mock = cluster().mock();
   std::atomic<bool> stop{false};
@@ -130,22 +153,32 @@ TEST_F(HandoffTest, ARestoredPartitionStartsAtItsRestoredOffsetsWhileCommitsAreI
     trickler.Flush();
   });
   std::this_thread::sleep_for(2s);
-  const int a_exit = a->Terminate();  // a clean leave publishes A's changelog first
-  const bool restored = WaitFor([&] { return Count(b->Stderr(), "partition restored") >= 1; }, 120s);
+  const std::optional<int> a_exit = a->Terminate();  // a clean leave publishes A's changelog first
+  const bool restored = WaitFor([&] { return Count(b->Stderr(), "partition restored;") >= a_partitions; }, 120s);
   std::this_thread::sleep_for(2s);  // the restored partitions wait for a commit-free moment
   stop = true;
   busy.join();
-  ASSERT_EQ(a_exit, 0) << a->Stderr();
+  ASSERT_EQ(a_exit, std::optional<int>(0)) << a->Stderr();
   ASSERT_TRUE(restored) << b->Stderr();
+  ASSERT_LT(sent.load(), trickle.size()) << "the trickle ended before the restores did";
   ASSERT_TRUE(WaitCaughtUp(bootstrap(), "riskd", kInput, 180s)) << b->Stderr();
 
   const auto scrape = HttpRequest(b->metrics_port(), "GET", "/metrics");
-  EXPECT_EQ(MetricSum(scrape.body, "riskd_event_duplicates_total"), 0) << "B applied A's input again";
-  EXPECT_EQ(MetricSum(scrape.body, "riskd_restore_rewind_events_total"), 0) << "B's fetch position went back";
   ASSERT_EQ(b->Terminate(), 0) << b->Stderr();
-
   TopicReader input(bootstrap(), kInput);
   ASSERT_TRUE(input.ReadUntil([&](const auto& m) { return m.size() >= first.size() + sent; }, 60s));
+
+  // B consumed each message of its own partitions once, and none of A's:
+  // A's partitions got no input after A's last changelog record. (The
+  // streams repeat some event ids on purpose, so duplicates alone say
+  // nothing; a re-read shows as messages consumed twice.)
+  int64_t b_input = 0;
+  for (const auto& m : input.messages()) b_input += b_partitions.count(m.partition);
+  EXPECT_EQ(MetricSum(scrape.body, "riskd_events_total") + MetricSum(scrape.body, "riskd_events_rejected_total") +
+                MetricSum(scrape.body, "riskd_event_duplicates_total"),
+            b_input)
+      << "B consumed input of A's restored partitions again";
+  EXPECT_EQ(MetricSum(scrape.body, "riskd_restore_rewind_events_total"), 0) << "B's fetch position went back";
   const auto reference = ComputeReference(input.messages(), DefaultEngine(), WallNow());
   const auto stored = ReadStateDir(b->state_dir().string());
   ASSERT_EQ(stored.accounts.size(), reference.accounts.size());
