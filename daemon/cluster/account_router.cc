@@ -63,11 +63,17 @@ void AccountRouter::Forward(const http::Request& request, const http::Placement&
   if (!url) {
     return done(Unavailable("instance " + placement.instance_id + " advertises an unusable URL"));
   }
+  // The forwarder's error names the peer's host and port and the socket
+  // error: that goes to the log, never into the answer. A client (or
+  // whoever reads its logs) learns the owner's instance id, which every
+  // answer carries anyway, and not the cluster's internal addresses.
   forwarder_.Forward(*url, request, Repeatable(request),
-                     [done = std::move(done), owner = placement.instance_id](Result<http::Response> answer) {
+                     [this, done = std::move(done), owner = placement.instance_id](Result<http::Response> answer) {
                        if (answer) return done(std::move(*answer));
-                       done(Unavailable("the instance serving this account (" + owner + ") is unreachable: " +
-                                        answer.error().message));
+                       forward_log_.Warn(owner, "forward failed",
+                                         {{"owner", owner}, {"error", answer.error().message}});
+                       done(Unavailable("the instance serving this account (" + owner +
+                                        ") did not answer; retry later"));
                      });
 }
 

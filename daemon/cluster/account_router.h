@@ -12,6 +12,7 @@
 #include "daemon/cluster/membership.h"
 #include "daemon/http/routing.h"
 #include "daemon/kafka/partitioner.h"
+#include "daemon/log/rate_limit.h"
 
 namespace riskd::cluster {
 
@@ -35,6 +36,9 @@ class AccountRouter final : public http::AccountRouting {
   LocalView local_;
   const Membership& membership_;
   Forwarder& forwarder_;
+  // Failed forwards, with the peer's address and the cause: the 503 the
+  // client gets names neither. At most 10 lines a minute per owner.
+  log::RateLimitedLogger forward_log_{"cluster"};
 };
 
 }  // namespace riskd::cluster

@@ -5,6 +5,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "daemon/codec/enum_check.h"
+#include "daemon/codec/json_duplicates.h"
 #include "daemon/codec/json_shape.h"
 
 namespace riskd::codec {
@@ -101,6 +102,9 @@ Status FromJsonInto(std::string_view json, google::protobuf::Message* out,
   // no unknown field and no unknown enum name. Only a failure pays for the
   // second look that tells those apart from malformed input.
   out->Clear();
+  if (options.reject_duplicate_fields) {
+    if (auto status = CheckNoDuplicateKeys(json, out->GetDescriptor()); !status.ok()) return status;
+  }
   pbu::JsonParseOptions strict;
   strict.ignore_unknown_fields = false;
   auto status = pbu::JsonStringToMessage(json, out, strict);

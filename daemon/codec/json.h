@@ -36,6 +36,11 @@ struct JsonReadOptions {
   // decision made on less than the caller said. Events set it to false
   // (SPEC section 2: producers may add fields first).
   bool reject_unknown_fields = true;
+  // Reject a key given twice in one object (code `duplicate_field`), in
+  // any spelling that names the same field (json_duplicates.h). protobuf
+  // keeps the last value silently. HTTP request bodies set it; events do
+  // not (a producer may write anything anyway).
+  bool reject_duplicate_fields = false;
 };
 
 // Parses `json` into `*out` (cleared first). Error codes:
@@ -43,7 +48,9 @@ struct JsonReadOptions {
 //                   a bad timestamp, trailing garbage;
 //   `unknown_enum`  an enum name or number the schema does not define
 //                   (always, whatever the options);
-//   `unknown_field` a key the schema does not define (when rejected).
+//   `unknown_field` a key the schema does not define (when rejected);
+//   `duplicate_field` a key given twice in one object (when rejected;
+//                   then also `malformed` for anything but strict JSON).
 // Messages name the field by its JSON path (`login.result`) and never
 // echo the input.
 Status FromJsonInto(std::string_view json, google::protobuf::Message* out,

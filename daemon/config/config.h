@@ -81,6 +81,7 @@ struct HttpConfig {
   scoring::DurationMicros read_timeout = 10 * scoring::kSecond;  // a request must arrive within
   scoring::DurationMicros idle_timeout = 60 * scoring::kSecond;  // idle keep-alive is closed after
   std::int64_t max_connections = 1024;          // beyond it new connections are closed
+  std::int64_t max_connections_per_ip = 128;    // the same, per client address (IPv6: per /64)
   TlsConfig tls;
   // How other instances reach this one (http://host:port), published in the
   // membership record. ${ENV} is expanded at start. Empty: from http.listen

@@ -109,6 +109,9 @@ std::vector<Key> ListKeys(Config& c) {
   bounded(add("http.max_connections", K::kInt, &c.http.max_connections,
               "concurrent connections; beyond it new ones are closed"),
           1, 1'000'000);
+  bounded(add("http.max_connections_per_ip", K::kInt, &c.http.max_connections_per_ip,
+              "concurrent connections from one client address (IPv6: one /64); beyond it new ones are closed"),
+          1, 1'000'000);
   add("http.tls.cert_file", K::kString, &c.http.tls.cert_file,
       "PEM certificate chain; empty (with key_file) serves plain HTTP");
   add("http.tls.key_file", K::kString, &c.http.tls.key_file, "PEM private key of cert_file");

@@ -1,5 +1,6 @@
 // GET .../risk, POST .../evaluate, POST .../feedback.
 #include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/time_util.h>
 
 #include <optional>
 #include <string>
@@ -37,13 +38,22 @@ AccountRead ReadAccount(const Call& call, const std::string& account_id) {
 }
 
 // A request body as `T`: strict (unknown fields and enum names are 400s
-// naming the field).
+// naming the field; so is a key given twice, which protobuf would
+// otherwise read as its last value).
 template <typename T>
 Result<T> ParseBody(const Call& call) {
   if (call.request.body.empty()) return Error{"malformed", "request body: a JSON object is required"};
-  auto parsed = codec::FromJson<T>(call.request.body);
+  codec::JsonReadOptions options;
+  options.reject_duplicate_fields = true;
+  auto parsed = codec::FromJson<T>(call.request.body, options);
   if (!parsed.ok()) return Error{parsed.error().code, parsed.error().message};
   return parsed;
+}
+
+// The 400 for a body ParseBody refused: a duplicate key has its own code.
+Response BadBody(const Error& error) {
+  if (error.code == "duplicate_field") return ErrorResponse(400, "duplicate_field", error.message);
+  return BadRequest(error.message);
 }
 
 google::protobuf::Value StringValue(std::string_view text) {
@@ -85,7 +95,14 @@ Response ServeEvaluate(const Call& call) {
   auto account_id = DecodeAccountId(call.match.account_segment);
   if (!account_id.ok()) return BadRequest(account_id.error().message);
   auto body = ParseBody<v1::EvaluateRequest>(call);
-  if (!body.ok()) return BadRequest(body.error().message);
+  if (!body.ok()) return BadBody(body.error());
+  // Evaluating as of another time asks what the policy would have said
+  // then: before a COMPROMISED label, a reset or a failed-login burst. A
+  // support agent could use it to turn today's DENY into yesterday's
+  // STEP_UP, so only roles that investigate may.
+  if (body->has_as_of() && !config::RoleAtLeast(call.principal->role, Role::kAnalyst)) {
+    return ErrorResponse(403, "asof_not_allowed", "asOf: only analyst and admin tokens may evaluate as of another time");
+  }
   // proto3 cannot tell a missing enum from its zero value; both are
   // "unspecified" and SPEC treats that as missing.
   scoring::EvaluateRequest request;
@@ -114,6 +131,8 @@ Response ServeEvaluate(const Call& call) {
   fields["channel"] = StringValue(scoring::name(request.channel));
   if (request.deliver_to) fields["deliverTo"] = StringValue(scoring::name(*request.deliver_to));
   fields["requesterAuthenticated"].set_bool_value(request.requester_authenticated);
+  // An answer given as of another time must say so in the trail.
+  if (body->has_as_of()) fields["asOf"] = StringValue(google::protobuf::util::TimeUtil::ToString(body->as_of()));
   fields["score"].set_number_value(result.report.score);
   fields["level"] = StringValue(scoring::name(result.report.level));
   auto* why = fields["why"].mutable_list_value();
@@ -134,7 +153,7 @@ Response ServeFeedback(const Call& call) {
   auto account_id = DecodeAccountId(call.match.account_segment);
   if (!account_id.ok()) return BadRequest(account_id.error().message);
   auto body = ParseBody<v1::FeedbackRequest>(call);
-  if (!body.ok()) return BadRequest(body.error().message);
+  if (!body.ok()) return BadBody(body.error());
   auto label = scoring::FromProto(body->label());
   if (!label) return BadRequest("label: required (COMPROMISED or LEGITIMATE)");
   if (body->note().size() > call.options.max_note_bytes) {

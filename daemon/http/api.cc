@@ -71,13 +71,15 @@ void Api::HandleAsync(Request request, std::function<void(Response)> respond) {
   std::string_view label = kUnmatchedRouteLabel;
   Outcome outcome = Dispatch(request, &label);
   if (outcome.response) {
+    outcome.response->authenticated = outcome.authenticated;
     Finish(label, request.method, start, *outcome.response);
     return respond(std::move(*outcome.response));
   }
   // Owned elsewhere: the owner answers (labels are static strings, the
   // method is copied, so nothing dangles when `done` runs later).
   auto done = [this, label, method = request.method, start, respond = std::move(respond),
-               via = options_.routing->instance_id()](Response response) {
+               via = options_.routing->instance_id(), authenticated = outcome.authenticated](Response response) {
+    response.authenticated = authenticated;
     // The owner's Riskd-Instance stays; this instance adds itself as Via.
     response.headers.emplace_back(std::string(kViaHeader), via);
     metrics_.HttpForwarded(label, response.status);
@@ -140,21 +142,27 @@ Api::Outcome Api::Dispatch(const Request& request, std::string_view* route_label
       return {ErrorResponse(403, "PERMISSION_DENIED",
                             "role " + std::string(config::RoleName(principal->role)) + " may not do this; it needs " +
                                 std::string(config::RoleName(*required))),
-              {}};
+              {},
+              /*authenticated=*/true};
     }
   }
+  // Renews the connection's keep-alive lease (ServerOptions::
+  // keep_alive_needs_auth): open routes alone do not hold a connection.
+  const bool authenticated = principal.has_value();
   // Scale-out: an account whose partition another instance serves is
   // answered there, after this instance has authenticated the caller (the
   // owner checks the same token again).
   if (options_.routing && !match.account_segment.empty()) {
     auto account_id = DecodeAccountId(match.account_segment);
-    if (!account_id.ok()) return {ErrorResponse(400, "INVALID_ARGUMENT", account_id.error().message), {}};
+    if (!account_id.ok()) {
+      return {ErrorResponse(400, "INVALID_ARGUMENT", account_id.error().message), {}, authenticated};
+    }
     Placement placement = options_.routing->Place(*account_id, !request.forwarded_by.empty());
-    if (placement.kind == Placement::Kind::kUnavailable) return {Unavailable(placement.reason), {}};
-    if (placement.kind == Placement::Kind::kForward) return {std::nullopt, std::move(placement)};
+    if (placement.kind == Placement::Kind::kUnavailable) return {Unavailable(placement.reason), {}, authenticated};
+    if (placement.kind == Placement::Kind::kForward) return {std::nullopt, std::move(placement), authenticated};
   }
   const Call call{request, match, *running, principal ? &*principal : nullptr, backend_, metrics_, options_};
-  return {Serve(match.route, call), {}};
+  return {Serve(match.route, call), {}, authenticated};
 }
 
 Response Api::Reject(int status, std::string_view code, std::string_view message) {

@@ -53,6 +53,8 @@ class Api final : public Handler {
   struct Outcome {
     std::optional<Response> response;
     Placement forward;
+    // A valid credential came with the request (Response::authenticated).
+    bool authenticated = false;
   };
   Outcome Dispatch(const Request& request, std::string_view* route_label);
   // Counts the request and stamps which instance answered.

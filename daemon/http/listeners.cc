@@ -25,6 +25,7 @@ ServerOptions ApiServerOptions(const config::Config& config) {
   options.read_timeout = Millis(http.read_timeout);
   options.idle_timeout = Millis(http.idle_timeout);
   options.max_connections = static_cast<int>(http.max_connections);
+  options.max_connections_per_ip = static_cast<int>(http.max_connections_per_ip);
   options.tls_cert_file = http.tls.cert_file;
   options.tls_key_file = http.tls.key_file;
   return options;
@@ -32,12 +33,15 @@ ServerOptions ApiServerOptions(const config::Config& config) {
 
 ServerOptions OpsServerOptions(const config::Config& config) {
   // Same limits as the API (a scraper is a client like any other), but
-  // plaintext (Prometheus and kubelet probes) and one thread: three cheap
-  // routes.
+  // plaintext (Prometheus and kubelet probes), one thread (three cheap
+  // routes) and no keep-alive lease (below).
   ServerOptions options = ApiServerOptions(config);
   options.name = "metrics";
   options.listen = config.metrics.listen;
   options.threads = 1;
+  // Nothing here is authenticated: a scraper keeps its kept-alive
+  // connection by scraping more often than idle_timeout.
+  options.keep_alive_needs_auth = false;
   options.tls_cert_file.clear();
   options.tls_key_file.clear();
   return options;

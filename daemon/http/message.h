@@ -31,6 +31,9 @@ struct Response {
   std::string body;
   // Extra header fields (Allow, Retry-After, WWW-Authenticate, …).
   std::vector<std::pair<std::string, std::string>> headers;
+  // Not sent: the request carried a valid credential, which renews the
+  // connection's keep-alive lease (ServerOptions::keep_alive_needs_auth).
+  bool authenticated = false;
 };
 
 // What the server calls. Implementations must be thread-safe: every server

@@ -20,10 +20,12 @@ namespace riskd::http {
 Response JsonResponse(int status, const google::protobuf::Message& body);
 
 // The error shape. Error codes used by the API (HTTP status in brackets):
-// INVALID_ARGUMENT (400), UNAUTHENTICATED (401), PERMISSION_DENIED (403),
-// NOT_FOUND (404), METHOD_NOT_ALLOWED (405), PAYLOAD_TOO_LARGE (413),
-// INVALID_CONFIG (422), HEADER_TOO_LARGE (431), INTERNAL (500),
-// UNAVAILABLE (503). `message` is for people and never carries secrets.
+// INVALID_ARGUMENT (400), duplicate_field (400: a key given twice in a
+// body), UNAUTHENTICATED (401), PERMISSION_DENIED (403), asof_not_allowed
+// (403: evaluate asOf from a support token), NOT_FOUND (404),
+// METHOD_NOT_ALLOWED (405), PAYLOAD_TOO_LARGE (413), INVALID_CONFIG (422),
+// HEADER_TOO_LARGE (431), INTERNAL (500), UNAVAILABLE (503). `message` is
+// for people and never carries secrets, nor internal hosts or ports.
 Response ErrorResponse(int status, std::string_view code, std::string_view message);
 
 // A google.protobuf.Struct as compact JSON, for small free-form objects

@@ -1,10 +1,13 @@
-// The listener: binds, accepts, enforces max_connections, owns the threads.
+// The listener: binds, accepts, enforces max_connections and
+// max_connections_per_ip, owns the threads.
 // Each accepted socket gets its own strand and is handed to session.cc.
 #include "daemon/http/server.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -63,6 +66,18 @@ std::string Serialize(const Response& response) {
   return out;
 }
 
+// Whom max_connections_per_ip counts: an IPv4 address (also when it
+// arrives v4-mapped on a v6 socket), or an IPv6 /64, the block one host
+// or one customer line usually gets.
+std::string ClientKey(const net::ip::address& address) {
+  if (address.is_v4()) return address.to_string();
+  const net::ip::address_v6 v6 = address.to_v6();
+  if (v6.is_v4_mapped()) return net::ip::make_address_v4(net::ip::v4_mapped, v6).to_string();
+  net::ip::address_v6::bytes_type bytes = v6.to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  return net::ip::address_v6(bytes).to_string() + "/64";
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -71,8 +86,7 @@ struct Server::Impl {
         work(ioc.get_executor()),
         acceptor(net::make_strand(ioc)),
         retry_timer(acceptor.get_executor()),
-        shared(std::make_shared<internal::Shared>()) {
-    shared->options = options;
+        shared(std::make_shared<internal::Shared>(options)) {
     shared->handler = &handler;
   }
 
@@ -88,25 +102,38 @@ struct Server::Impl {
         });
         return;
       }
-      if (shared->connections.load(std::memory_order_relaxed) >= shared->options.max_connections) {
-        Refuse(std::move(socket));
-      } else {
+      boost::system::error_code peer_ec;
+      const tcp::endpoint peer = socket.remote_endpoint(peer_ec);
+      if (peer_ec) {
+        // Gone already (reset before we got to it).
         boost::system::error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
-        shared->connections.fetch_add(1, std::memory_order_relaxed);
-        internal::StartSession(std::move(socket), shared);
+        socket.close(ignored);
+        return Accept();
+      }
+      std::string client = ClientKey(peer.address());
+      switch (shared->limits.TryAdmit(client)) {
+        case internal::ConnectionLimits::Admit::kTooMany: Refuse(std::move(socket), "too many connections"); break;
+        case internal::ConnectionLimits::Admit::kTooManyFromClient:
+          Refuse(std::move(socket), "too many connections from this address");
+          break;
+        case internal::ConnectionLimits::Admit::kYes: {
+          boost::system::error_code ignored;
+          socket.set_option(tcp::no_delay(true), ignored);
+          internal::StartSession(std::move(socket), std::move(client), shared);
+          break;
+        }
       }
       Accept();
     });
   }
 
-  // Over max_connections: a plaintext client is told why (one non-blocking
-  // write that fits any socket buffer); a TLS client would need a handshake
-  // first, so it is just closed.
-  void Refuse(tcp::socket socket) {
+  // Over a cap: a plaintext client is told why (one non-blocking write that
+  // fits any socket buffer); a TLS client would need a handshake first, so
+  // it is just closed. Either way the acceptor never waits on it.
+  void Refuse(tcp::socket socket, std::string_view why) {
     boost::system::error_code ignored;
     if (!shared->tls) {
-      Response response = shared->handler->Reject(503, "UNAVAILABLE", "too many connections");
+      Response response = shared->handler->Reject(503, "UNAVAILABLE", why);
       response.headers.emplace_back("Retry-After", "1");
       const std::string bytes = Serialize(response);
       socket.non_blocking(true, ignored);
@@ -185,6 +212,6 @@ std::string Server::address() const {
   return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(port());
 }
 
-int Server::open_connections() const { return impl_->shared->connections.load(); }
+int Server::open_connections() const { return impl_->shared->limits.total(); }
 
 }  // namespace riskd::http

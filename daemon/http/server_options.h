@@ -33,10 +33,26 @@ struct ServerOptions {
   // one) before it is closed.
   std::chrono::milliseconds idle_timeout{60'000};
 
+  // With it, idle_timeout is also a lease that only an authenticated
+  // request renews (Response::authenticated): a connection is closed once
+  // idle_timeout has passed since it opened or since its last
+  // authenticated request, whatever open routes (/healthz) it keeps
+  // calling meanwhile, so a stranger cannot hold a slot for good. The
+  // response that finds the lease expired says `Connection: close`. On for
+  // the API listener; off for the metrics listener, where nothing is
+  // authenticated and a scraper keeps its connection by scraping more
+  // often than idle_timeout.
+  bool keep_alive_needs_auth = true;
+
   // Connections open at once. One more is answered 503 and closed at once
   // (plaintext) or just closed (TLS), so idle clients cannot exhaust file
   // descriptors.
   int max_connections = 4096;
+
+  // Connections open at once from one client address (an IPv6 client: its
+  // /64). One more is refused like one over max_connections, and takes no
+  // slot, so one host cannot fill the listener.
+  int max_connections_per_ip = 128;
 
   // PEM files; TLS is on when both are set, off when both are empty.
   std::string tls_cert_file;

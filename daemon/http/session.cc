@@ -1,8 +1,10 @@
 // One connection's life: (TLS handshake,) then for each request: wait for
-// its first byte under idle_timeout, read header and body under
-// read_timeout, call the handler, write the response; repeat while the
-// client keeps the connection alive. Protocol failures are answered with the
-// handler's JSON error and end the connection.
+// its first byte under idle_timeout (or what is left of the connection's
+// lease), read header and body under read_timeout into a buffer bounded by
+// max_header_bytes + max_body_bytes, call the handler, write the response;
+// repeat while the client keeps the connection alive and its lease lasts.
+// Protocol failures are answered with the handler's JSON error and end the
+// connection.
 #include "daemon/http/session.h"
 
 #include "daemon/http/routing.h"
@@ -40,6 +42,18 @@ constexpr std::size_t kFirstReadBytes = 4096;
 constexpr std::chrono::seconds kLingerTime{1};
 constexpr std::size_t kLingerReadBytes = 64 * 1024;
 
+// The read buffer's bound: a whole request within both limits fits, and
+// nothing a client sends can make it larger. Beast's limits count header
+// fields and decoded body bytes only; a chunk-size line, chunk extensions
+// or trailer fields that never end would otherwise grow the buffer until
+// memory runs out.
+std::size_t ReadBufferLimit(const ServerOptions& options) {
+  const std::size_t header = options.max_header_bytes;
+  const std::size_t body = options.max_body_bytes;
+  const std::size_t sum = body > SIZE_MAX - header ? SIZE_MAX : header + body;
+  return std::max(sum, kFirstReadBytes);  // never a zero-sized read
+}
+
 // A parse error is a malformed request; every other read error (EOF, reset,
 // timeout, TLS failure) means the client is gone or too slow.
 bool IsParseError(const error_code& ec) {
@@ -52,10 +66,14 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
  public:
-  Session(Stream stream, std::shared_ptr<Shared> shared)
-      : stream_(std::move(stream)), shared_(std::move(shared)) {}
+  Session(Stream stream, std::string client, std::shared_ptr<Shared> shared)
+      : stream_(std::move(stream)),
+        client_(std::move(client)),
+        shared_(std::move(shared)),
+        buffer_(ReadBufferLimit(shared_->options)),
+        lease_(std::chrono::steady_clock::now() + shared_->options.idle_timeout) {}
 
-  ~Session() { shared_->connections.fetch_sub(1, std::memory_order_relaxed); }
+  ~Session() { shared_->limits.Release(client_); }
 
   void Run() {
     net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
@@ -75,13 +93,23 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
   const ServerOptions& options() const { return shared_->options; }
 
+  // Up to `wanted` bytes of the buffer's free room (it may be smaller than
+  // these reads when the limits are small).
+  auto Room(std::size_t wanted) {
+    return buffer_.prepare(std::min(wanted, buffer_.max_size() - buffer_.size()));
+  }
+
   // Idle until the next request's first bytes (unless a pipelined request
-  // is already buffered).
+  // is already buffered). Where a lease applies, the wait ends with it.
   void AwaitRequest() {
     parser_.reset();
     if (buffer_.size() > 0) return ReadHeader();
-    tcp().expires_after(options().idle_timeout);
-    stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+    if (options().keep_alive_needs_auth) {
+      tcp().expires_at(lease_);
+    } else {
+      tcp().expires_after(options().idle_timeout);
+    }
+    stream_.async_read_some(Room(kFirstReadBytes),
                             [self = this->shared_from_this()](const error_code& ec, std::size_t n) {
                               self->buffer_.commit(n);
                               if (ec) return self->CloseNow();
@@ -138,6 +166,18 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return Refuse(413, "PAYLOAD_TOO_LARGE",
                     "request body exceeds " + std::to_string(options().max_body_bytes) + " bytes");
     }
+    // The read buffer is full and the parser still wants more: the header
+    // limit fires before that, so this is the body's framing (a chunk line
+    // or trailer that does not end).
+    if (ec == bhttp::error::buffer_overflow) {
+      if (parser_ && !parser_->is_header_done()) {
+        return Refuse(431, "HEADER_TOO_LARGE",
+                      "request header exceeds " + std::to_string(options().max_header_bytes) + " bytes");
+      }
+      return Refuse(413, "PAYLOAD_TOO_LARGE",
+                    "request body and its chunked framing exceed " + std::to_string(options().max_body_bytes) +
+                        " bytes");
+    }
     if (IsParseError(ec)) return Refuse(400, "INVALID_ARGUMENT", "malformed HTTP request: " + ec.message());
     CloseNow();
   }
@@ -193,6 +233,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void Write(Response response, unsigned version, bool keep_alive, bool head) {
+    // An authenticated request renews the lease once its answer is out; a
+    // connection whose lease ran out is told so and closed after this one.
+    const bool renew = response.authenticated;
+    if (options().keep_alive_needs_auth && !renew && std::chrono::steady_clock::now() >= lease_) keep_alive = false;
     response_ = {};
     response_.version(version);
     response_.result(static_cast<unsigned>(response.status));
@@ -205,8 +249,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (head) response_.body().clear();
     tcp().expires_after(options().read_timeout);
     bhttp::async_write(stream_, response_,
-                       [self = this->shared_from_this(), keep_alive](const error_code& ec, std::size_t) {
+                       [self = this->shared_from_this(), keep_alive, renew](const error_code& ec, std::size_t) {
                          if (ec) return self->CloseNow();
+                         if (renew) self->lease_ = std::chrono::steady_clock::now() + self->options().idle_timeout;
                          if (!keep_alive) return self->CloseGracefully();
                          self->AwaitRequest();
                        });
@@ -227,7 +272,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   // linger time is up.
   void Drain() {
     buffer_.consume(buffer_.size());
-    tcp().async_read_some(buffer_.prepare(kLingerReadBytes),
+    tcp().async_read_some(Room(kLingerReadBytes),
                           [self = this->shared_from_this()](const error_code& ec, std::size_t) {
                             if (ec) return self->CloseNow();
                             self->Drain();
@@ -241,8 +286,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   Stream stream_;
+  const std::string client_;  // its key in shared_->limits
   std::shared_ptr<Shared> shared_;
-  beast::flat_buffer buffer_;
+  beast::flat_buffer buffer_;  // bounded: ReadBufferLimit
+  // Where keep_alive_needs_auth applies, the connection is closed at this
+  // point unless an authenticated request moves it on.
+  std::chrono::steady_clock::time_point lease_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::empty_body> continue_;
   bhttp::response<bhttp::string_body> response_;
@@ -250,15 +299,17 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
 }  // namespace
 
-void StartSession(tcp::socket socket, std::shared_ptr<Shared> shared) {
+void StartSession(tcp::socket socket, std::string client, std::shared_ptr<Shared> shared) {
   if (shared->tls) {
     auto& context = *shared->tls;
     std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
-        beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), context),
+        beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), context), std::move(client),
         std::move(shared))
         ->Run();
   } else {
-    std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), std::move(shared))->Run();
+    std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), std::move(client),
+                                                 std::move(shared))
+        ->Run();
   }
 }
 

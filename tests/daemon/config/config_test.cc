@@ -63,6 +63,7 @@ TEST(ConfigTest, EmptyFileGivesEveryDefault) {
   EXPECT_EQ(c.http.read_timeout, 10 * scoring::kSecond);
   EXPECT_EQ(c.http.idle_timeout, 60 * scoring::kSecond);
   EXPECT_EQ(c.http.max_connections, 1024);
+  EXPECT_EQ(c.http.max_connections_per_ip, 128);
   EXPECT_FALSE(c.http.tls.enabled());
   EXPECT_EQ(c.metrics.listen, "127.0.0.1:9464");
   EXPECT_TRUE(c.auth.tokens.empty());
@@ -193,6 +194,7 @@ http:
   lisen: 127.0.0.1:8080
   threads: many
   max_connections: 0
+  max_connections_per_ip: 0
   read_timeout: 10
   idle_timeout: 1w
   tls: { cert_file: /etc/riskd/cert.pem }
@@ -228,6 +230,7 @@ policy:
       "http.lisen",
       "http.threads",
       "http.max_connections",
+      "http.max_connections_per_ip",
       "http.read_timeout",
       "http.idle_timeout",
       "http.tls.key_file",

@@ -246,10 +246,11 @@ TEST_F(ApiRoutesTest, TheIncidentOfSpecSection1IsDenied) {
 
   // Asked as of before the reset, the same account was a routine request:
   // the support minimum (STEP_UP with the PIN or better) and nothing else.
+  // (Only an analyst or admin may ask that.)
   auto before = Parse<v1::EvaluateResponse>(Post(
       "/v1/accounts/acct-42/evaluate",
       R"({"action":"SEND_CREDENTIALS","channel":"LIVE_CHAT","deliverTo":"EMAIL_ON_FILE","asOf":"2026-11-28T08:00:00Z"})",
-      kSupportToken));
+      kAnalystToken));
   EXPECT_EQ(before.decision(), v1::STEP_UP);
   EXPECT_EQ(before.level(), v1::LOW);
   std::set<int> factors(before.acceptable_factors().begin(), before.acceptable_factors().end());
@@ -258,6 +259,58 @@ TEST_F(ApiRoutesTest, TheIncidentOfSpecSection1IsDenied) {
   auto earlier = Parse<v1::RiskResponse>(Get("/v1/accounts/acct-42/risk?asOf=2026-11-28T08:00:00Z", kSupportToken));
   EXPECT_EQ(earlier.level(), v1::LOW);
   EXPECT_EQ(earlier.score(), 0);
+}
+
+TEST_F(ApiRoutesTest, EvaluateAsOfIsForAnalystsAndAdminsAndAudited) {
+  FeedIncident("acct-42");
+  const std::string past =
+      R"({"action":"SEND_CREDENTIALS","channel":"LIVE_CHAT","deliverTo":"EMAIL_ON_FILE","asOf":"2026-11-28T08:00:00Z"})";
+  // Support would get yesterday's STEP_UP instead of today's DENY.
+  auto refused = Post("/v1/accounts/acct-42/evaluate", past, kSupportToken);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(ErrorCode(refused), "asof_not_allowed");
+  EXPECT_NE(ErrorMessage(refused).find("asOf"), std::string::npos);
+  EXPECT_TRUE(backend_->audits().empty());
+  // Reading risk as of a past time stays open to support: it decides nothing.
+  EXPECT_EQ(Get("/v1/accounts/acct-42/risk?asOf=2026-11-28T08:00:00Z", kSupportToken).status, 200);
+
+  for (std::string_view token : {kAnalystToken, kAdminToken}) {
+    auto reply = Post("/v1/accounts/acct-42/evaluate", past, token);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    EXPECT_EQ(Parse<v1::EvaluateResponse>(reply).decision(), v1::STEP_UP);
+  }
+  ASSERT_EQ(Post("/v1/accounts/acct-42/evaluate", kSendCredentials, kSupportToken).status, 200);
+  auto audits = backend_->audits();
+  ASSERT_EQ(audits.size(), 3u);
+  for (int i = 0; i < 2; ++i) {
+    auto detail = codec::FromJson<google::protobuf::Struct>(audits[i].detail_json);
+    ASSERT_TRUE(detail.ok());
+    ASSERT_TRUE(detail->fields().count("asOf")) << audits[i].detail_json;
+    EXPECT_EQ(detail->fields().at("asOf").string_value(), "2026-11-28T08:00:00Z");
+  }
+  EXPECT_EQ(audits[0].who, kAnalystName);
+  auto now = codec::FromJson<google::protobuf::Struct>(audits[2].detail_json);
+  ASSERT_TRUE(now.ok());
+  EXPECT_FALSE(now->fields().count("asOf")) << audits[2].detail_json;
+}
+
+TEST_F(ApiRoutesTest, ADuplicateKeyInABodyIs400DuplicateField) {
+  FeedIncident("acct-42");
+  // The last key would win: OTHER is not sensitive, and would be allowed.
+  for (const std::string body : {
+           R"({"action":"SEND_CREDENTIALS","channel":"LIVE_CHAT","deliverTo":"EMAIL_ON_FILE","action":"OTHER"})",
+           R"({"act\u0069on":"SEND_CREDENTIALS","channel":"LIVE_CHAT","action":"OTHER"})",
+           R"({"action":"SEND_CREDENTIALS","channel":"LIVE_CHAT","deliverTo":"EMAIL_ON_FILE","deliver_to":"NEW_PHONE"})"}) {
+    auto reply = Post("/v1/accounts/acct-42/evaluate", body, kSupportToken);
+    EXPECT_EQ(reply.status, 400) << body;
+    EXPECT_EQ(ErrorCode(reply), "duplicate_field") << body;
+  }
+  auto feedback = Post("/v1/accounts/acct-42/feedback", R"({"label":"COMPROMISED","label":"LEGITIMATE"})",
+                       kAnalystToken);
+  EXPECT_EQ(feedback.status, 400);
+  EXPECT_EQ(ErrorCode(feedback), "duplicate_field");
+  EXPECT_NE(ErrorMessage(feedback).find("label"), std::string::npos);
+  EXPECT_TRUE(backend_->audits().empty());
 }
 
 TEST_F(ApiRoutesTest, SelfServiceSkipsTheSupportMinimum) {

@@ -19,6 +19,7 @@ TEST(ListenersTest, MapsEveryHttpKeyToTheServerOptions) {
   config.http.read_timeout = 3 * scoring::kSecond;
   config.http.idle_timeout = 4 * scoring::kSecond;
   config.http.max_connections = 5;
+  config.http.max_connections_per_ip = 2;
   config.http.tls.cert_file = "c.pem";
   config.http.tls.key_file = "k.pem";
   config.metrics.listen = "127.0.0.1:5678";
@@ -30,6 +31,8 @@ TEST(ListenersTest, MapsEveryHttpKeyToTheServerOptions) {
   EXPECT_EQ(api.read_timeout, std::chrono::seconds(3));
   EXPECT_EQ(api.idle_timeout, std::chrono::seconds(4));
   EXPECT_EQ(api.max_connections, 5);
+  EXPECT_EQ(api.max_connections_per_ip, 2);
+  EXPECT_TRUE(api.keep_alive_needs_auth);
   EXPECT_EQ(api.tls_cert_file, "c.pem");
   EXPECT_EQ(api.tls_key_file, "k.pem");
   const ServerOptions ops = OpsServerOptions(config);
@@ -37,6 +40,10 @@ TEST(ListenersTest, MapsEveryHttpKeyToTheServerOptions) {
   EXPECT_EQ(ops.threads, 1);
   EXPECT_TRUE(ops.tls_cert_file.empty());
   EXPECT_EQ(ops.max_body_bytes, 2000u);
+  EXPECT_EQ(ops.max_connections_per_ip, 2);
+  // Nothing on the metrics listener is authenticated: a scraper keeps its
+  // connection by scraping within idle_timeout.
+  EXPECT_FALSE(ops.keep_alive_needs_auth);
 }
 
 TEST(ListenersTest, ApiOverTlsAndOpsInPlaintextFromTheConfig) {

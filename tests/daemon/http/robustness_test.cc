@@ -27,6 +27,7 @@ class RobustnessTest : public ApiTest {
     options.read_timeout = 1s;
     options.idle_timeout = 30s;
     options.max_connections = 1500;
+    options.max_connections_per_ip = 1500;  // every client here is 127.0.0.1
     ASSERT_NO_FATAL_FAILURE(StartServer(options));
   }
 

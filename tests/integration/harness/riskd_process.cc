@@ -77,6 +77,7 @@ void RiskdProcess::WriteConfig() {
       << (config_.standby_replicas == 0 ? "" : "  standby_replicas: " + std::to_string(config_.standby_replicas) + "\n")
       << "state:\n  dir: " << state_dir().string() << "\n"
       << "http:\n  listen: 127.0.0.1:" << config_.http_port << "\n"
+      << config_.extra_http_yaml
       << "metrics:\n  listen: 127.0.0.1:" << config_.metrics_port << "\n"
       << config_.extra_yaml;
 }
