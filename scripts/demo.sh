@@ -31,7 +31,9 @@ free_port() {
 }
 http_port=$(free_port)
 metrics_port=$(free_port)
-token="demo-support-token"
+# An analyst token: the demo asks about the sample incident as of its time
+# (asOf), which support tokens may not do.
+token="demo-analyst-token"
 token_sha=$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)
 
 cat > "$work/riskd.yaml" <<YAML
@@ -46,7 +48,7 @@ metrics:
   listen: 127.0.0.1:$metrics_port
 auth:
   tokens:
-    - { name: demo-console, role: support, sha256: "$token_sha" }
+    - { name: demo-analyst, role: analyst, sha256: "$token_sha" }
 log:
   level: warn
 YAML
