@@ -105,6 +105,10 @@ Status Daemon::LoadConfig() {
   settings_.store.writer = options_.store_writer;
   scoring_ = std::make_unique<pipeline::ScoringHolder>(SnapshotOf(settings_));
   SetRunning(settings_);
+  if (settings_.cluster_key_generated) {
+    log::Info("app", "no cluster secret set: using a random one of this process (embedded Kafka; no peer can "
+                     "join this instance)");
+  }
   if (settings_.shadow_scoring) {
     log::Info("app", "shadow config in force", {{"shadow_config_version", settings_.shadow_version}});
   }
@@ -155,6 +159,7 @@ Status Daemon::StartProducer() {
   pipeline::PublisherOptions options;
   options.decisions_topic = settings_.pipeline.decisions_topic;
   options.changelog_topic = settings_.pipeline.changelog_topic;
+  options.cluster_key = settings_.cluster_key;
   publisher_ = std::make_unique<pipeline::Publisher>(*store_, *metrics_, options);
   auto producer = kafka::Producer::Create(settings_.producer, publisher_.get());
   if (!producer) return producer.error();
@@ -197,8 +202,10 @@ Status Daemon::StartRouting() {
   };
   membership_ = std::make_unique<cluster::Membership>(settings_.membership, local, clock_, metrics_.get());
   forwarder_ = std::make_unique<cluster::Forwarder>(settings_.forwarder);
+  if (!forwarder_->tls_status()) return forwarder_->tls_status();
   router_ = std::make_unique<cluster::AccountRouter>(
-      cluster::AccountRouterOptions{settings_.instance_id, settings_.partitioner}, local, *membership_, *forwarder_);
+      cluster::AccountRouterOptions{settings_.instance_id, settings_.partitioner, settings_.cluster_key, clock_},
+      local, *membership_, *forwarder_);
   return OkStatus();
 }
 
@@ -215,7 +222,8 @@ Status Daemon::StartHttp() {
   // /readyz) on metrics.listen, both answering from *this; kept in
   // http_servers_ so that Stop() closes them first. Listener settings are
   // read once: a reload does not move a port.
-  auto servers = http::StartListeners(*settings_.config, *this, *metrics_, router_.get());
+  auto servers =
+      http::StartListeners(*settings_.config, *this, *metrics_, router_.get(), settings_.cluster_key.get());
   if (!servers.ok()) return servers.error();
   http_servers_ = std::move(*servers);
   return OkStatus();

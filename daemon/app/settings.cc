@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "daemon/config/cluster_secret.h"
 #include "daemon/config/config.h"
 #include "daemon/config/env_expand.h"
 #include "daemon/config/http_url.h"
@@ -45,14 +46,50 @@ Status ClusterIdentity(const config::Config& config, Settings* s, std::vector<st
   if (config.http.advertised_url.empty()) {
     const std::string url_host = any_interface ? host : listen_host;
     const bool v6 = url_host.find(':') != std::string::npos;
-    s->advertised_url = "http://" + (v6 ? "[" + url_host + "]" : url_host) + ":" + listen_port;
+    // Peers reach a TLS listener over TLS (and nothing else: it serves only TLS).
+    const std::string scheme = config.http.tls.enabled() ? "https://" : "http://";
+    s->advertised_url = scheme + (v6 ? "[" + url_host + "]" : url_host) + ":" + listen_port;
     s->advertised_url_port_from_listener = listen_port == "0";
   } else if (auto url = config::ExpandEnv(config.http.advertised_url, env); !url) {
     problems->push_back("http.advertised_url: " + url.error().message);
   } else if (auto parsed = config::ParseHttpUrl(*url); !parsed) {
     problems->push_back("http.advertised_url: " + *url + " " + parsed.error().message);
+  } else if (parsed->tls != config.http.tls.enabled()) {
+    problems->push_back("http.advertised_url: " + *url +
+                        (parsed->tls ? " is https:// but http.tls is not set"
+                                     : " is http:// while http.tls is set: peers would forward in clear"));
   } else {
     s->advertised_url = *url;
+  }
+  // The cluster secret: expanded from the environment or read from its
+  // file now (never logged); with the embedded cluster and none set, one
+  // of this process's own (nobody else can sign: nobody else should).
+  if (auto secret = config::ReadClusterSecret(config.cluster, env); !secret) {
+    problems->push_back(secret.error().message);
+  } else if (*secret) {
+    std::vector<std::string> previous;
+    if (auto p = config::ReadPreviousClusterSecret(config.cluster, env); !p) {
+      problems->push_back(p.error().message);
+    } else if (*p) {
+      previous.push_back(std::move(**p));
+    }
+    auto key = trust::ClusterKey::FromSecret(std::move(**secret), std::move(previous));
+    if (!key) {
+      problems->push_back(std::string(config.cluster.secret.empty() ? "cluster.secret_file" : "cluster.secret") +
+                          " or cluster.previous_secret: " + key.error().message);
+    } else {
+      s->cluster_key = std::make_shared<const trust::ClusterKey>(std::move(*key));
+    }
+  } else if (!config.kafka.properties.count("bootstrap.servers")) {
+    auto key = trust::ClusterKey::Random();
+    if (!key) {
+      problems->push_back("cluster.secret: " + key.error().message);
+    } else {
+      s->cluster_key = std::make_shared<const trust::ClusterKey>(std::move(*key));
+      s->cluster_key_generated = true;
+    }
+  } else {
+    problems->push_back("cluster.secret: is required with kafka.properties.bootstrap.servers");
   }
   if (!problems->empty()) return Error{"invalid_config", "cannot start with this environment"};
   return OkStatus();
@@ -128,8 +165,11 @@ Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>*
   s.membership.member_ttl = config->cluster.member_ttl;
   s.membership.create_topic = !s.embedded_kafka;
   s.membership.standby_replicas = static_cast<int>(k.standby_replicas);  // the plan's sink is the daemon's
-  s.forwarder.self_instance_id = s.instance_id;
   s.forwarder.timeout = std::chrono::milliseconds(config->http.forward_timeout / 1000);
+  s.forwarder.peer_ca_file = config->cluster.peer_ca_file;
+  s.forwarder.require_tls = config->http.tls.enabled();
+  s.membership.cluster_key = s.cluster_key;
+  s.pipeline.cluster_key = s.cluster_key;
   return s;
 }
 

@@ -13,6 +13,7 @@
 #include "daemon/kafka/partitioner.h"
 #include "daemon/pipeline/pipeline_options.h"
 #include "daemon/store/store_options.h"
+#include "daemon/trust/cluster_key.h"
 #include "scoring/config.h"
 #include "scoring/result.h"
 
@@ -55,6 +56,11 @@ struct Settings {
   kafka::Partitioner partitioner = kafka::Partitioner::kConsistentRandom;
   cluster::MembershipOptions membership;
   cluster::ForwarderOptions forwarder;
+  // cluster.secret / cluster.secret_file, or (embedded Kafka, neither set)
+  // a random key of this process: signs and verifies membership and
+  // changelog records and forwarded requests (daemon/trust). Never logged.
+  std::shared_ptr<const trust::ClusterKey> cluster_key = nullptr;
+  bool cluster_key_generated = false;
 };
 
 

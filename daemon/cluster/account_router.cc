@@ -2,6 +2,7 @@
 
 #include "daemon/cluster/placement.h"
 #include "daemon/http/responses.h"
+#include "daemon/trust/request_signer.h"
 
 namespace riskd::cluster {
 namespace {
@@ -57,17 +58,40 @@ http::Placement AccountRouter::Place(std::string_view account_id, bool forwarded
   return out;
 }
 
-void AccountRouter::Forward(const http::Request& request, const http::Placement& placement,
-                            std::function<void(http::Response)> done) {
+void AccountRouter::Forward(const http::Request& request, const config::Principal& caller,
+                            const http::Placement& placement, std::function<void(http::Response)> done) {
   auto url = config::ParseHttpUrl(placement.url);
   if (!url) {
     return done(Unavailable("instance " + placement.instance_id + " advertises an unusable URL"));
   }
+  if (!options_.cluster_key) return done(Unavailable("forwarding needs the cluster secret"));
+  if (!trust::IsHeaderSafe(caller.name)) {
+    return done(Unavailable("the caller's token name cannot be sent to another instance (printable ASCII only)"));
+  }
+  // What the owner is told instead of the client's token: who called, in
+  // which role, signed for that owner with this request's method, target
+  // and body (daemon/trust/request_signer.h).
+  const Clock& clock = options_.clock ? *options_.clock : system_clock_;
+  trust::ForwardedRequest identity{options_.instance_id,
+                                   placement.instance_id,
+                                   caller.name,
+                                   std::string(config::RoleName(caller.role)),
+                                   std::to_string(clock.NowMicros()),
+                                   request.method == "HEAD" ? std::string_view("GET") : request.method,
+                                   request.target,
+                                   request.body};
+  HeaderFields headers = {
+      {std::string(trust::kForwardedByHeader), identity.from_instance},
+      {std::string(trust::kCallerHeader), identity.caller},
+      {std::string(trust::kCallerRoleHeader), identity.role},
+      {std::string(trust::kForwardedAtHeader), identity.at},
+      {std::string(trust::kRequestSignatureHeader), trust::SignForwarded(*options_.cluster_key, identity)},
+  };
   // The forwarder's error names the peer's host and port and the socket
   // error: that goes to the log, never into the answer. A client (or
   // whoever reads its logs) learns the owner's instance id, which every
   // answer carries anyway, and not the cluster's internal addresses.
-  forwarder_.Forward(*url, request, Repeatable(request),
+  forwarder_.Forward(*url, request, std::move(headers), Repeatable(request),
                      [this, done = std::move(done), owner = placement.instance_id](Result<http::Response> answer) {
                        if (answer) return done(std::move(*answer));
                        forward_log_.Warn(owner, "forward failed",

@@ -7,6 +7,12 @@
 // answer came back (the peer had closed it while idle) is sent once more
 // on a fresh connection, if the caller says repeating it is harmless.
 //
+// A peer advertised as https:// is reached over TLS (1.2 or later), its
+// certificate verified against `peer_ca_file` (or the system's trust store)
+// and the advertised host name. With `require_tls` (http.tls is set here) a
+// peer advertised as http:// is refused: nothing goes between instances in
+// clear while TLS is on.
+//
 // Thread-safety: Forward from any thread; Stop from one.
 #pragma once
 
@@ -15,6 +21,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "daemon/config/http_url.h"
 #include "daemon/http/message.h"
@@ -23,28 +31,41 @@
 namespace riskd::cluster {
 
 struct ForwarderOptions {
-  std::string self_instance_id;  // sent as Riskd-Forwarded-By
   std::chrono::milliseconds timeout{2000};  // http.forward_timeout
   // Idle connections kept per peer, and for how long (below the peers'
   // http.idle_timeout, so it is rarely the peer that closes first).
   std::size_t max_idle_per_peer = 16;
   std::chrono::seconds max_idle_age{20};
   std::size_t max_response_bytes = 16 << 20;
+  // cluster.peer_ca_file: the PEM bundle https peers are verified against;
+  // empty: the system's default trust store.
+  std::string peer_ca_file = "";
+  // http.tls is set: http:// peers are refused ("unavailable").
+  bool require_tls = false;
 };
+
+using HeaderFields = std::vector<std::pair<std::string, std::string>>;
 
 class Forwarder {
  public:
+  // A bad peer_ca_file does not throw: see tls_status().
   explicit Forwarder(ForwarderOptions options);
   ~Forwarder();  // Stop()
   Forwarder(const Forwarder&) = delete;
   Forwarder& operator=(const Forwarder&) = delete;
 
-  // Sends `request` to `peer` with the same method (HEAD as GET), target,
-  // Authorization fields and body, plus Riskd-Forwarded-By. `done` is
+  // Whether the TLS client context loaded (peer_ca_file); the daemon
+  // refuses to start otherwise.
+  const Status& tls_status() const;
+
+  // Sends `request` to `peer` with the same method (HEAD as GET), target
+  // and body, plus `headers` (the signed Riskd-* identity). Never the
+  // request's Authorization: a peer never sees a client's token. `done` is
   // called exactly once, on the forwarder's thread, with the peer's
-  // response, or error code "unavailable" (cannot resolve, connect, timed
-  // out, connection lost, shutting down).
-  void Forward(const config::HttpUrl& peer, const http::Request& request, bool repeatable,
+  // response, or error code "unavailable" (cannot resolve, connect, TLS
+  // handshake or verification failed, timed out, connection lost, shutting
+  // down, an http:// peer while TLS is required).
+  void Forward(const config::HttpUrl& peer, const http::Request& request, HeaderFields headers, bool repeatable,
                std::function<void(Result<http::Response>)> done);
 
   // Cancels what is in flight (each gets "unavailable"), closes the idle

@@ -4,9 +4,11 @@
 
 #include "daemon/cluster/member_codec.h"
 #include "daemon/cluster/standby_plan.h"
+#include "daemon/kafka/consumer.h"
 #include "daemon/kafka/rdkafka_util.h"
 #include "daemon/log/log.h"
 #include "daemon/metrics/metrics.h"
+#include "daemon/trust/record_signer.h"
 
 namespace riskd::cluster {
 namespace {
@@ -52,6 +54,7 @@ Membership::~Membership() {
 }
 
 Status Membership::Start() {
+  if (!options_.cluster_key) return Error{"invalid_config", "membership needs the cluster secret"};
   // Heartbeats are worthless once older than the TTL: do not let librdkafka
   // retry one for minutes behind the next.
   kafka::Properties producer_props = {{"linger.ms", "5"},
@@ -117,19 +120,43 @@ void Membership::Follow() {
         log::Warn("cluster", "membership topic read error", {{"error", rd_kafka_message_errstr(m)}});
       }
     } else if (m->key) {
-      const std::string_view key(static_cast<const char*>(m->key), m->key_len);
-      if (!m->payload) {
-        std::lock_guard lock(mu_);
-        table_.Remove(key);
-      } else if (auto member = DecodeMember(key, {static_cast<const char*>(m->payload), m->len})) {
-        std::lock_guard lock(mu_);
-        table_.Upsert(std::move(*member));
-      } else if (SteadyClock::now() >= next_error_log_) {
-        next_error_log_ = SteadyClock::now() + kErrorLogEvery;
-        log::Warn("cluster", "membership record ignored", {{"error", member.error().message}});
-      }
+      Apply(kafka::CopyMessage(m));
     }
     rd_kafka_message_destroy(m);
+  }
+}
+
+void Membership::Apply(const kafka::ConsumedMessage& m) {
+  const trust::RecordFields fields{trust::RecordTopic::kMembership, m.partition, m.key,
+                                   m.null_value ? std::nullopt : std::optional<std::string_view>(m.value)};
+  if (!options_.cluster_key || !trust::VerifyRecord(*options_.cluster_key, fields, m.headers)) {
+    return Refuse("unsigned, or not signed with this cluster's secret");
+  }
+  if (m.null_value) {
+    std::lock_guard lock(mu_);
+    table_.Remove(m.key);
+    return;
+  }
+  auto member = DecodeMember(m.key, m.value);
+  if (!member) {
+    if (SteadyClock::now() >= next_error_log_) {
+      next_error_log_ = SteadyClock::now() + kErrorLogEvery;
+      log::Warn("cluster", "membership record ignored", {{"error", member.error().message}});
+    }
+    return;
+  }
+  if (member->published_at > clock_->NowMicros() + options_.max_clock_skew) {
+    return Refuse("published in the future (a clock far ahead?)");
+  }
+  std::lock_guard lock(mu_);
+  table_.Upsert(std::move(*member));
+}
+
+void Membership::Refuse(std::string_view why) {
+  if (metrics_) metrics_->UntrustedMembershipRecord();
+  if (SteadyClock::now() >= next_untrusted_log_) {
+    next_untrusted_log_ = SteadyClock::now() + kErrorLogEvery;
+    log::Warn("cluster", "membership record refused", {{"why", why}, {"topic", options_.topic}});
   }
 }
 
@@ -197,9 +224,17 @@ void Membership::PlanStandby() {
 
 void Membership::Publish(const std::string* value) {
   const std::string& key = options_.instance_id;
+  std::vector<trust::Header> headers;
+  trust::SignRecord(*options_.cluster_key,
+                    {trust::RecordTopic::kMembership, 0, key,
+                     value ? std::optional<std::string_view>(*value) : std::nullopt},
+                    &headers);
+  const std::string sig_name(trust::kSignatureHeader);
+  const std::string& sig = headers.front().second;
   auto e = rd_kafka_producev(
       producer_, RD_KAFKA_V_TOPIC(options_.topic.c_str()), RD_KAFKA_V_PARTITION(0),
       RD_KAFKA_V_KEY(key.data(), key.size()),
+      RD_KAFKA_V_HEADER(sig_name.c_str(), sig.data(), static_cast<ssize_t>(sig.size())),
       RD_KAFKA_V_VALUE(value ? const_cast<char*>(value->data()) : nullptr, value ? value->size() : 0),
       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_TIMESTAMP(clock_->NowMicros() / 1000), RD_KAFKA_V_END);
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR && SteadyClock::now() >= next_error_log_) {

@@ -6,6 +6,9 @@
 // consumer (no group), keeping the newest record per instance in a
 // MembershipTable.
 //
+// Records are signed under the cluster secret and verified on reading:
+// anything else that writes to the topic is ignored (daemon/trust).
+//
 // One thread of its own does both, so nothing here waits in the Kafka poll
 // loop of the pipeline or in an HTTP thread: HTTP threads only read the
 // table under a mutex.
@@ -28,7 +31,9 @@
 #include "daemon/clock/clock.h"
 #include "daemon/cluster/membership_table.h"
 #include "daemon/cluster/placement.h"
+#include "daemon/kafka/message.h"
 #include "daemon/kafka/kafka_options.h"
+#include "daemon/trust/cluster_key.h"
 #include "scoring/result.h"
 
 typedef struct rd_kafka_s rd_kafka_t;
@@ -54,6 +59,14 @@ struct MembershipOptions {
   // hands every new answer to `standby_plan` (on the membership thread).
   int standby_replicas = 0;
   std::function<void(std::set<int32_t>)> standby_plan;
+  // The cluster secret (daemon/trust): every record published is signed;
+  // a record read that is unsigned or badly signed is ignored and counted
+  // (riskd_untrusted_records_total{topic="membership"}). Required.
+  std::shared_ptr<const trust::ClusterKey> cluster_key = nullptr;
+  // A record published more than this after `now` is refused (counted
+  // too): a claim from the future would outlive its instance, and its
+  // `since` would beat every honest one.
+  scoring::DurationMicros max_clock_skew = 5 * scoring::kSecond;
 };
 
 // This instance's partitions, index = partition (size = partition count;
@@ -91,6 +104,9 @@ class Membership {
   void Announce(bool force);          // publishes when the view changed or a heartbeat is due
   void PlanStandby();                 // hands a changed standby plan over
   void Publish(const std::string* value);  // nullptr: tombstone
+  // A record read from the topic: applied to the table, or refused.
+  void Apply(const kafka::ConsumedMessage& message);
+  void Refuse(std::string_view why);
   void CreateTopicIfMissing();
   bool TopicExists();
 
@@ -110,6 +126,7 @@ class Membership {
   int32_t partition_count_ = 0;
   std::chrono::steady_clock::time_point next_heartbeat_{};
   std::chrono::steady_clock::time_point next_error_log_{};
+  std::chrono::steady_clock::time_point next_untrusted_log_{};
 
   mutable std::mutex mu_;
   MembershipTable table_;  // guarded by mu_

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "daemon/config/cluster_secret.h"
 #include "daemon/config/env_expand.h"
 #include "daemon/config/http_url.h"
 
@@ -106,15 +107,73 @@ class Checks {
     }
   }
 
-  void Cluster(const Config& c) {
-    if (auto ok = CheckEnvSyntax(c.http.advertised_url); !ok) {
+  void Cluster(const Config& c, bool check_files) {
+    const std::string& advertised = c.http.advertised_url;
+    if (auto ok = CheckEnvSyntax(advertised); !ok) {
       Fail("http.advertised_url", ok.error().message);
-    } else if (!c.http.advertised_url.empty() && c.http.advertised_url.find("${") == std::string::npos) {
+    } else if (!advertised.empty() && advertised.find("${") == std::string::npos) {
       // With ${…} the shape is checked at start, once expanded.
-      if (auto url = ParseHttpUrl(c.http.advertised_url); !url) Fail("http.advertised_url", url.error().message);
+      if (auto url = ParseHttpUrl(advertised); !url) Fail("http.advertised_url", url.error().message);
+    }
+    // The scheme is written before any ${…}: checked here either way.
+    if (c.http.tls.enabled() && advertised.starts_with("http://")) {
+      Fail("http.advertised_url", "is http:// while http.tls is set: peers would forward requests in clear "
+                                  "(and this instance serves only TLS); use https://");
+    } else if (!c.http.tls.enabled() && advertised.starts_with("https://")) {
+      Fail("http.advertised_url", "is https:// but http.tls is not set: this instance serves plain HTTP");
     }
     if (c.cluster.member_ttl < 2 * c.cluster.heartbeat_interval) {
       Fail("cluster.member_ttl", "must be at least twice cluster.heartbeat_interval (a late heartbeat is not a death)");
+    }
+    ClusterSecret(c, check_files);
+    if (check_files && !c.cluster.peer_ca_file.empty() && ::access(c.cluster.peer_ca_file.c_str(), R_OK) != 0) {
+      Fail("cluster.peer_ca_file", "cannot read " + c.cluster.peer_ca_file + ": " + std::strerror(errno));
+    }
+  }
+
+  // Every instance sharing a real Kafka must share a secret (daemon/trust):
+  // without one, anything that can write to the cluster's topics could
+  // redirect requests or rewrite state.
+  void ClusterSecret(const Config& c, bool check_files) {
+    const ClusterConfig& cl = c.cluster;
+    if (!cl.secret.empty() && !cl.secret_file.empty()) {
+      Fail("cluster.secret_file", "set either cluster.secret or cluster.secret_file, not both");
+      return;
+    }
+    if (cl.secret.empty() && cl.secret_file.empty()) {
+      if (c.kafka.properties.count("bootstrap.servers") != 0) {
+        Fail("cluster.secret", "is required with kafka.properties.bootstrap.servers (a shared Kafka): write "
+                               "cluster.secret: \"${RISKD_CLUSTER_SECRET}\" or set cluster.secret_file");
+      }
+      return;
+    }
+    if (auto ok = CheckEnvSyntax(cl.previous_secret); !ok) {
+      Fail("cluster.previous_secret", ok.error().message);
+    } else if (!cl.previous_secret.empty() && cl.previous_secret.find('$') == std::string::npos &&
+               cl.previous_secret.size() < kMinClusterSecretBytes) {
+      Fail("cluster.previous_secret", "is shorter than " + std::to_string(kMinClusterSecretBytes) + " bytes");
+    }
+    if (auto ok = CheckEnvSyntax(cl.secret); !ok) {
+      Fail("cluster.secret", ok.error().message);
+      return;
+    }
+    if (auto ok = CheckEnvSyntax(cl.secret_file); !ok) {
+      Fail("cluster.secret_file", ok.error().message);
+      return;
+    }
+    // ${…} is expanded at start (the variable may not exist here); a file
+    // is read when files are checked.
+    if (!cl.secret.empty() && cl.secret.find('$') != std::string::npos) return;
+    if (!cl.secret_file.empty() && (!check_files || cl.secret_file.find('$') != std::string::npos)) return;
+    auto secret = ReadClusterSecret(cl, [](std::string_view) { return std::optional<std::string>(); });
+    if (!secret) {
+      const std::string& m = secret.error().message;
+      const size_t colon = m.find(": ");
+      Fail(m.substr(0, colon), m.substr(colon + 2));
+    } else if (*secret && (*secret)->size() < kMinClusterSecretBytes) {
+      Fail(cl.secret.empty() ? "cluster.secret_file" : "cluster.secret",
+           "the secret is " + std::to_string((*secret)->size()) + " bytes long; at least " +
+               std::to_string(kMinClusterSecretBytes) + " are required");
     }
   }
 
@@ -166,7 +225,7 @@ std::vector<ConfigProblem> CheckConfig(const Config& config, const LoadOptions& 
   Checks checks;
   checks.Kafka(config.kafka);
   checks.Http(config, options.check_files);
-  checks.Cluster(config);
+  checks.Cluster(config, options.check_files);
   checks.Tokens(config.auth.tokens);
   for (ConfigProblem& p : scoring::Validate(config.scoring)) checks.problems.push_back(std::move(p));
   return std::move(checks.problems);

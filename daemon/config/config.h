@@ -98,6 +98,21 @@ struct ClusterConfig {
   scoring::DurationMicros heartbeat_interval = 2 * scoring::kSecond;
   // A record older than this is ignored (its instance is taken for dead).
   scoring::DurationMicros member_ttl = 6 * scoring::kSecond;
+  // The HMAC-SHA256 key shared by the instances of one group
+  // (daemon/trust): signs membership and changelog records and the caller
+  // identity of forwarded requests. Written as "${ENV}" (expanded at start,
+  // like kafka.instance_id) or read from secret_file; never both. Required
+  // with a real Kafka (bootstrap.servers); with the embedded cluster an
+  // unset secret is a random one per process.
+  std::string secret;
+  std::string secret_file;  // its content, trailing newlines stripped
+  // The secret before a rotation ("${ENV}" too): records and requests
+  // signed with it still verify, nothing new is signed with it. Keep it
+  // until every record signed with it is gone (deploy/README.md).
+  std::string previous_secret;
+  // With http.tls: the PEM CA bundle a peer's certificate must chain to
+  // when this instance forwards to it. Empty: the system's trust store.
+  std::string peer_ca_file;
 };
 
 struct MetricsConfig {

@@ -83,6 +83,10 @@ Tree Value(const Key& key, bool redact) {
     case KeyKind::kChoice:
       return Tree::Scalar(T::kWord, *static_cast<std::string*>(key.target));
     case KeyKind::kString:
+      if (key.secret && redact && !static_cast<std::string*>(key.target)->empty()) {
+        return Tree::Scalar(T::kString, kRedacted);
+      }
+      return Tree::Scalar(T::kString, *static_cast<std::string*>(key.target));
     case KeyKind::kListen:
       return Tree::Scalar(T::kString, *static_cast<std::string*>(key.target));
     case KeyKind::kStringList: {
@@ -254,7 +258,13 @@ std::string DumpEffective(const Config& config, bool redact_secrets, DumpFormat 
 }
 
 std::string ConfigVersion(const Config& config) {
-  const std::string canonical = DumpEffective(config, /*redact_secrets=*/false, DumpFormat::kJson);
+  // A secret written inline counts by its key name: the version is public.
+  Config named = config;
+  for (Key& key : ListKeys(named)) {
+    auto* text = static_cast<std::string*>(key.target);
+    if (key.secret && !text->empty()) *text = key.path;
+  }
+  const std::string canonical = DumpEffective(named, /*redact_secrets=*/false, DumpFormat::kJson);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(canonical.data(), canonical.size(), digest, &length, EVP_sha256(), nullptr);

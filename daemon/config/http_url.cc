@@ -19,14 +19,11 @@ std::string HttpUrl::authority() const {
 }
 
 Result<HttpUrl> ParseHttpUrl(std::string_view text) {
-  constexpr std::string_view kScheme = "http://";
-  if (text.starts_with("https://")) {
-    return Bad("https is not supported between instances; use http:// on the cluster network");
-  }
-  if (!text.starts_with(kScheme)) return Bad("must start with http://");
-  std::string_view rest = text.substr(kScheme.size());
-  if (rest.ends_with('/')) rest.remove_suffix(1);
   HttpUrl url;
+  url.tls = text.starts_with("https://");
+  if (!url.tls && !text.starts_with("http://")) return Bad("must start with http:// or https://");
+  std::string_view rest = text.substr(url.tls ? 8 : 7);
+  if (rest.ends_with('/')) rest.remove_suffix(1);
   std::string_view port;
   if (rest.starts_with('[')) {
     const size_t close = rest.find(']');

@@ -1,7 +1,7 @@
-// The shape of http.advertised_url: `http://host:port` (a trailing `/` is
-// allowed; nothing else after the port). Used by the config checks and by
-// daemon/cluster to reach a peer. Only plain HTTP: peers talk to each other
-// inside the cluster network (see daemon/cluster/README.md).
+// The shape of http.advertised_url: `http://host:port` or
+// `https://host:port` (a trailing `/` is allowed; nothing else after the
+// port). Used by the config checks and by daemon/cluster to reach a peer:
+// https when the peer serves http.tls (see daemon/cluster/README.md).
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,7 @@ namespace riskd::config {
 struct HttpUrl {
   std::string host;  // a DNS name, an IPv4 address, or an IPv6 address without [ ]
   uint16_t port = 80;
+  bool tls = false;  // https://
   // "host:port" / "[v6]:port", for the Host header and logs.
   std::string authority() const;
 };

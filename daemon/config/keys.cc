@@ -116,7 +116,7 @@ std::vector<Key> ListKeys(Config& c) {
       "PEM certificate chain; empty (with key_file) serves plain HTTP");
   add("http.tls.key_file", K::kString, &c.http.tls.key_file, "PEM private key of cert_file");
   add("http.advertised_url", K::kString, &c.http.advertised_url,
-      "http://host:port other instances forward requests to; ${ENV} expanded; empty: from http.listen");
+      "http(s)://host:port other instances forward requests to (https with http.tls); ${ENV} expanded; empty: from http.listen");
   bounded(add("http.forward_timeout", K::kDuration, &c.http.forward_timeout,
               "a request forwarded to the account's owner must be answered within this, else 503"),
           10'000, 600 * kSecond);
@@ -136,6 +136,16 @@ std::vector<Key> ListKeys(Config& c) {
   bounded(add("cluster.member_ttl", K::kDuration, &c.cluster.member_ttl,
               "membership records older than this are ignored (instance taken for dead); >= 2x heartbeat"),
           200'000, 3600 * kSecond);
+  add("cluster.secret", K::kString, &c.cluster.secret,
+      "HMAC key of membership/changelog records and forwarded requests; write \"${ENV}\"; >= 16 bytes")
+      .secret = true;
+  add("cluster.secret_file", K::kString, &c.cluster.secret_file,
+      "file holding the cluster secret (trailing newline stripped; ${ENV} expanded), instead of cluster.secret");
+  add("cluster.previous_secret", K::kString, &c.cluster.previous_secret,
+      "the secret before a rotation: still verifies, never signs; write \"${ENV}\"; empty: none")
+      .secret = true;
+  add("cluster.peer_ca_file", K::kString, &c.cluster.peer_ca_file,
+      "PEM CA bundle peers' TLS certificates are verified against; empty: the system's");
   add("scoring.shadow_config", K::kString, &c.shadow_config,
       "a candidate config evaluated beside this one, never affecting answers; empty: none");
 

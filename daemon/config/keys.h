@@ -41,6 +41,9 @@ struct Key {
   std::int64_t max = std::numeric_limits<std::int64_t>::max();
   std::vector<std::string> choices;  // kChoice only
   bool non_empty = false;            // kString, kStringList: empty is an error
+  // kString holding a secret (cluster.secret): "<redacted>" in redacted
+  // dumps, its key name in configVersion.
+  bool secret = false;
 };
 
 // Every key of `config` in a stable order (append only: it feeds

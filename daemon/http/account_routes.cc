@@ -135,6 +135,9 @@ Response ServeEvaluate(const Call& call) {
   if (body->has_as_of()) fields["asOf"] = StringValue(google::protobuf::util::TimeUtil::ToString(body->as_of()));
   fields["score"].set_number_value(result.report.score);
   fields["level"] = StringValue(scoring::name(result.report.level));
+  // A forwarded request: `who` is the caller the peer vouched for, and
+  // this names the peer.
+  if (!call.request.forwarded_by.empty()) fields["forwardedBy"] = StringValue(call.request.forwarded_by);
   auto* why = fields["why"].mutable_list_value();
   for (const auto& line : result.why) *why->add_values() = StringValue(line);
   AuditRecord audit{call.backend.Now(), call.principal->name, "evaluate", *account_id,
@@ -168,6 +171,9 @@ Response ServeFeedback(const Call& call) {
   }
   google::protobuf::Struct detail;
   (*detail.mutable_fields())["note"] = StringValue(body->note());
+  if (!call.request.forwarded_by.empty()) {
+    (*detail.mutable_fields())["forwardedBy"] = StringValue(call.request.forwarded_by);
+  }
   AuditRecord audit{call.backend.Now(), call.principal->name, "feedback", *account_id,
                     std::string(scoring::name(*label)), call.running.version, StructJson(detail)};
   // The label is in force already; undoing it is not possible, so a failed

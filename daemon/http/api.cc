@@ -32,6 +32,14 @@ Response Unauthenticated(bool token_presented) {
   return response;
 }
 
+// A forwarded request whose Riskd-* identity does not verify: whoever sent
+// it is no peer, whatever token it may carry as well.
+Response PeerUnauthenticated(std::string_view why) {
+  Response response = ErrorResponse(401, "UNAUTHENTICATED", "forwarded request refused: " + std::string(why));
+  response.headers.emplace_back("WWW-Authenticate", R"(Bearer realm="riskd")");
+  return response;
+}
+
 Response Serve(Route route, const Call& call) {
   switch (route) {
     case Route::kRisk: return ServeRisk(call);
@@ -69,7 +77,8 @@ void Api::HandleAsync(Request request, std::function<void(Response)> respond) {
   // the monotonic clock, not a point in time, so not the backend's clock.
   const auto start = std::chrono::steady_clock::now();
   std::string_view label = kUnmatchedRouteLabel;
-  Outcome outcome = Dispatch(request, &label);
+  Principal caller;
+  Outcome outcome = Dispatch(request, &label, &caller);
   if (outcome.response) {
     outcome.response->authenticated = outcome.authenticated;
     Finish(label, request.method, start, *outcome.response);
@@ -86,7 +95,7 @@ void Api::HandleAsync(Request request, std::function<void(Response)> respond) {
     Finish(label, method, start, response);
     respond(std::move(response));
   };
-  options_.routing->Forward(request, outcome.forward, std::move(done));
+  options_.routing->Forward(request, caller, outcome.forward, std::move(done));
 }
 
 void Api::Finish(std::string_view label, std::string_view method, std::chrono::steady_clock::time_point start,
@@ -111,7 +120,7 @@ void Api::LogError(std::string_view route, std::string_view method, int status) 
                    {{"route", route}, {"method", method.substr(0, 16)}, {"status", code}});
 }
 
-Api::Outcome Api::Dispatch(const Request& request, std::string_view* route_label) {
+Api::Outcome Api::Dispatch(const Request& request, std::string_view* route_label, Principal* caller) {
   const auto matched = MatchRoute(request.method, request.target, options_.surface);
   if (const auto* miss = std::get_if<RouteMiss>(&matched)) {
     Response response = ErrorResponse(miss->status, miss->code, miss->message);
@@ -134,10 +143,18 @@ Api::Outcome Api::Dispatch(const Request& request, std::string_view* route_label
   }
 
   std::optional<Principal> principal;
-  if (required) {
+  if (required && request.from_peer()) {
+    // Forwarded by a peer: its signature vouches for the caller (the
+    // client's token never travels); the same role checks follow.
+    auto peer = AuthenticatePeer(request);
+    if (!peer) return {PeerUnauthenticated(peer.error().message), {}};
+    principal = std::move(*peer);
+  } else if (required) {
     const auto token = BearerToken(request.authorization);
     if (token) principal = config::Authenticate(running->config->auth.tokens, *token);
     if (!principal) return {Unauthenticated(!request.authorization.empty()), {}};
+  }
+  if (required) {
     if (!config::RoleAtLeast(principal->role, *required)) {
       return {ErrorResponse(403, "PERMISSION_DENIED",
                             "role " + std::string(config::RoleName(principal->role)) + " may not do this; it needs " +
@@ -150,19 +167,43 @@ Api::Outcome Api::Dispatch(const Request& request, std::string_view* route_label
   // keep_alive_needs_auth): open routes alone do not hold a connection.
   const bool authenticated = principal.has_value();
   // Scale-out: an account whose partition another instance serves is
-  // answered there, after this instance has authenticated the caller (the
-  // owner checks the same token again).
+  // answered there, after this instance has authenticated and authorized
+  // the caller (the owner checks the signed identity and the role again).
   if (options_.routing && !match.account_segment.empty()) {
     auto account_id = DecodeAccountId(match.account_segment);
     if (!account_id.ok()) {
       return {ErrorResponse(400, "INVALID_ARGUMENT", account_id.error().message), {}, authenticated};
     }
-    Placement placement = options_.routing->Place(*account_id, !request.forwarded_by.empty());
+    Placement placement = options_.routing->Place(*account_id, request.from_peer());
     if (placement.kind == Placement::Kind::kUnavailable) return {Unavailable(placement.reason), {}, authenticated};
-    if (placement.kind == Placement::Kind::kForward) return {std::nullopt, std::move(placement), authenticated};
+    if (placement.kind == Placement::Kind::kForward) {
+      *caller = *principal;
+      return {std::nullopt, std::move(placement), authenticated};
+    }
   }
   const Call call{request, match, *running, principal ? &*principal : nullptr, backend_, metrics_, options_};
   return {Serve(match.route, call), {}, authenticated};
+}
+
+Result<Principal> Api::AuthenticatePeer(const Request& request) {
+  if (!options_.cluster_key || !options_.routing) {
+    return Error{"unauthenticated", "this instance does not take forwarded requests"};
+  }
+  const trust::ForwardedRequest fields{request.forwarded_by,
+                                       options_.routing->instance_id(),
+                                       request.forwarded_caller,
+                                       request.forwarded_role,
+                                       request.forwarded_at,
+                                       request.method,
+                                       request.target,
+                                       request.body};
+  if (auto ok = trust::VerifyForwarded(*options_.cluster_key, fields, request.forwarded_signature, backend_.Now());
+      !ok) {
+    return ok.error();
+  }
+  const auto role = config::RoleFromName(request.forwarded_role);
+  if (!role) return Error{"unauthenticated", "unknown caller role"};
+  return Principal{request.forwarded_caller, *role};
 }
 
 Response Api::Reject(int status, std::string_view code, std::string_view message) {

@@ -19,6 +19,7 @@
 #include "daemon/http/message.h"
 #include "daemon/http/router.h"
 #include "daemon/http/routing.h"
+#include "daemon/trust/cluster_key.h"
 
 namespace riskd::metrics {
 class Metrics;
@@ -36,6 +37,11 @@ struct ApiOptions {
   // instance serves are forwarded there. nullptr: every account is
   // answered here. Must outlive the Api.
   AccountRouting* routing = nullptr;
+  // The cluster secret: a request forwarded by a peer is authenticated by
+  // its signed Riskd-* headers under it (daemon/trust/request_signer.h),
+  // checked against routing's instance id. Null (or no routing): requests
+  // carrying those headers are refused with 401. Must outlive the Api.
+  const trust::ClusterKey* cluster_key = nullptr;
 };
 
 class Api final : public Handler {
@@ -56,7 +62,10 @@ class Api final : public Handler {
     // A valid credential came with the request (Response::authenticated).
     bool authenticated = false;
   };
-  Outcome Dispatch(const Request& request, std::string_view* route_label);
+  // The caller a peer vouches for in a forwarded request, or the 401.
+  Result<Principal> AuthenticatePeer(const Request& request);
+  // `caller`: who was authenticated (for a forward: whom the owner is told about).
+  Outcome Dispatch(const Request& request, std::string_view* route_label, Principal* caller);
   // Counts the request and stamps which instance answered.
   void Finish(std::string_view route_label, std::string_view method,
               std::chrono::steady_clock::time_point start, Response& response);

@@ -48,9 +48,12 @@ ServerOptions OpsServerOptions(const config::Config& config) {
 }
 
 Result<std::vector<std::unique_ptr<Server>>> StartListeners(const config::Config& config, ApiBackend& backend,
-                                                            metrics::Metrics& metrics, AccountRouting* routing) {
+                                                            metrics::Metrics& metrics, AccountRouting* routing,
+                                                            const trust::ClusterKey* cluster_key) {
   std::vector<std::unique_ptr<Server>> servers;
-  auto api = Server::Start(ApiServerOptions(config), std::make_shared<Api>(backend, metrics, ApiOptions{.routing = routing}));
+  auto api = Server::Start(ApiServerOptions(config), std::make_shared<Api>(backend, metrics, ApiOptions{
+                                                                                  .routing = routing,
+                                                                                  .cluster_key = cluster_key}));
   if (!api.ok()) return api.error();
   servers.push_back(std::move(*api));
   auto ops = Server::Start(OpsServerOptions(config), std::make_shared<Api>(backend, metrics, ApiOptions{

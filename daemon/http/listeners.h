@@ -16,6 +16,7 @@
 #include "daemon/http/routing.h"
 #include "daemon/http/server.h"
 #include "daemon/http/server_options.h"
+#include "daemon/trust/cluster_key.h"
 
 namespace riskd::metrics {
 class Metrics;
@@ -28,10 +29,12 @@ ServerOptions ApiServerOptions(const config::Config& config);
 ServerOptions OpsServerOptions(const config::Config& config);
 
 // Starts both listeners (API first), each Server owning its Api. `backend`,
-// `metrics` and `routing` (nullptr: one instance answers every account)
-// must outlive them. Error code "listen" or "tls".
+// `metrics`, `routing` (nullptr: one instance answers every account) and
+// `cluster_key` (verifies forwarded requests; ApiOptions) must outlive
+// them. Error code "listen" or "tls".
 Result<std::vector<std::unique_ptr<Server>>> StartListeners(const config::Config& config, ApiBackend& backend,
                                                             metrics::Metrics& metrics,
-                                                            AccountRouting* routing = nullptr);
+                                                            AccountRouting* routing = nullptr,
+                                                            const trust::ClusterKey* cluster_key = nullptr);
 
 }  // namespace riskd::http

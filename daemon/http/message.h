@@ -23,6 +23,18 @@ struct Request {
   // The Riskd-Forwarded-By header (routing.h): the instance that forwarded
   // this request here; empty for a request from a client.
   std::string forwarded_by;
+  // The rest of a forwarded request's signed identity
+  // (daemon/trust/request_signer.h): Riskd-Caller, Riskd-Caller-Role,
+  // Riskd-Forwarded-At, Riskd-Signature. Any of them set makes the request
+  // a peer's: it is authenticated by its signature, never by a token.
+  std::string forwarded_caller;
+  std::string forwarded_role;
+  std::string forwarded_at;
+  std::string forwarded_signature;
+  bool from_peer() const {
+    return !forwarded_by.empty() || !forwarded_caller.empty() || !forwarded_role.empty() || !forwarded_at.empty() ||
+           !forwarded_signature.empty();
+  }
 };
 
 struct Response {

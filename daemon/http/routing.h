@@ -10,13 +10,16 @@
 #include <string>
 #include <string_view>
 
+#include "daemon/config/tokens.h"
 #include "daemon/http/message.h"
+#include "daemon/trust/request_signer.h"
 
 namespace riskd::http {
 
 // Request header that marks a request forwarded by another instance (its
-// value: the sender's instance id). Such a request is never forwarded again.
-inline constexpr std::string_view kForwardedByHeader = "Riskd-Forwarded-By";
+// value: the sender's instance id), with the signed caller identity of
+// daemon/trust/request_signer.h. Such a request is never forwarded again.
+inline constexpr std::string_view kForwardedByHeader = trust::kForwardedByHeader;
 // Response header on every answer: the instance that answered.
 inline constexpr std::string_view kInstanceHeader = "Riskd-Instance";
 // Response header on a forwarded answer: the instance that forwarded it.
@@ -45,11 +48,14 @@ class AccountRouting {
   // kForwardedByHeader, so it may only be answered here.
   virtual Placement Place(std::string_view account_id, bool forwarded) = 0;
 
-  // Sends `request` (authenticated here already; its Authorization goes
-  // along) to `placement` and calls `done` exactly once, on any thread,
-  // with the owner's response, or with a 503 when the owner cannot be
-  // reached in time. Never blocks the caller.
-  virtual void Forward(const Request& request, const Placement& placement, std::function<void(Response)> done) = 0;
+  // Sends `request` (authenticated here already as `caller`) to
+  // `placement` and calls `done` exactly once, on any thread, with the
+  // owner's response, or with a 503 when the owner cannot be reached in
+  // time. The client's Authorization never goes along: the owner gets
+  // `caller`'s name and role, signed (daemon/trust/request_signer.h).
+  // Never blocks the caller.
+  virtual void Forward(const Request& request, const config::Principal& caller, const Placement& placement,
+                       std::function<void(Response)> done) = 0;
 };
 
 }  // namespace riskd::http

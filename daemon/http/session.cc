@@ -8,6 +8,7 @@
 #include "daemon/http/session.h"
 
 #include "daemon/http/routing.h"
+#include "daemon/trust/request_signer.h"
 
 #include <algorithm>
 #include <chrono>
@@ -190,10 +191,15 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     r.target = std::string(request.target());
     auto [first, last] = request.equal_range(bhttp::field::authorization);
     for (auto it = first; it != last; ++it) r.authorization.emplace_back(it->value());
-    if (auto it = request.find(beast::string_view(kForwardedByHeader.data(), kForwardedByHeader.size()));
-        it != request.end()) {
-      r.forwarded_by = std::string(it->value());
-    }
+    auto field = [&request](std::string_view name) {
+      auto it = request.find(beast::string_view(name.data(), name.size()));
+      return it == request.end() ? std::string() : std::string(it->value());
+    };
+    r.forwarded_by = field(trust::kForwardedByHeader);
+    r.forwarded_caller = field(trust::kCallerHeader);
+    r.forwarded_role = field(trust::kCallerRoleHeader);
+    r.forwarded_at = field(trust::kForwardedAtHeader);
+    r.forwarded_signature = field(trust::kRequestSignatureHeader);
     r.body = std::move(request.body());
     r.tls = kTls;
     const bool head = request.method() == bhttp::verb::head;

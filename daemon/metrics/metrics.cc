@@ -200,6 +200,12 @@ struct Metrics::Impl {
   Gauge& cluster_members = prometheus::BuildGauge()
       .Name("riskd_cluster_members").Help("Live instances on the membership topic, this one included")
       .Register(*registry).Add({});
+  Family<Counter>& untrusted_family = prometheus::BuildCounter()
+      .Name("riskd_untrusted_records_total")
+      .Help("Membership and changelog records ignored: unsigned, badly signed, or published in the future")
+      .Register(*registry);
+  Counter& untrusted_membership = untrusted_family.Add({{"topic", "membership"}});
+  Counter& untrusted_changelog = untrusted_family.Add({{"topic", "changelog"}});
   Family<Histogram>& http_duration_family = prometheus::BuildHistogram()
       .Name("riskd_http_request_duration_seconds").Help("HTTP request handling time by route")
       .Register(*registry);
@@ -399,6 +405,8 @@ void Metrics::HttpForwarded(std::string_view route, int code) {
   impl_->forwarded.Get({route, std::to_string(code)}).Increment();
 }
 void Metrics::SetClusterMembers(int64_t n) { impl_->cluster_members.Set(static_cast<double>(n)); }
+void Metrics::UntrustedMembershipRecord() { impl_->untrusted_membership.Increment(); }
+void Metrics::UntrustedChangelogRecord() { impl_->untrusted_changelog.Increment(); }
 
 void Metrics::SetAccounts(int64_t n) { impl_->accounts.Set(static_cast<double>(n)); }
 void Metrics::SetStateBytes(int64_t n) { impl_->state_bytes.Set(static_cast<double>(n)); }

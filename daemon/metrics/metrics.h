@@ -128,6 +128,11 @@ class Metrics {
 
   // --- scale-out
   void SetClusterMembers(int64_t members);
+  // riskd_untrusted_records_total{topic}: a membership or changelog record
+  // ignored because it is unsigned, badly signed (daemon/trust) or, for
+  // membership, published too far in the future. Both series pre-created.
+  void UntrustedMembershipRecord();
+  void UntrustedChangelogRecord();
 
   // --- state and config
   void SetAccounts(int64_t accounts);

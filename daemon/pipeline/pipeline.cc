@@ -41,6 +41,7 @@ Status Pipeline::Start() {
     ro.properties = consumer_options_.properties;
     ro.broker_timeout = consumer_options_.broker_timeout;
     ro.batch = options_.restore_batch;
+    ro.cluster_key = options_.cluster_key;
     restorer_ = std::make_unique<Restorer>(*deps_.store, *deps_.metrics, *deps_.publisher, ro);
     StartStandby();
   }

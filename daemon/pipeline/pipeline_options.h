@@ -4,10 +4,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "daemon/codec/event_decoder.h"
 #include "daemon/kafka/partitioner.h"
+#include "daemon/trust/cluster_key.h"
 #include "scoring/time.h"
 
 namespace riskd::pipeline {
@@ -54,6 +56,10 @@ struct PipelineOptions {
   // kafka.standby_replicas: > 0 follows, as a standby, the changelog of the
   // partitions SetStandbyPlan names (which the membership view computes).
   int standby_replicas = 0;
+  // The cluster secret (daemon/trust): changelog records that restore and
+  // standby read must carry its signature. Null: nothing is verified (unit
+  // tests only; the daemon always sets it).
+  std::shared_ptr<const trust::ClusterKey> cluster_key = nullptr;
 };
 
 }  // namespace riskd::pipeline

@@ -18,6 +18,7 @@ void Pipeline::StartStandby() {
   so.properties = consumer_options_.properties;
   so.broker_timeout = consumer_options_.broker_timeout;
   so.batch = options_.restore_batch;
+  so.cluster_key = options_.cluster_key;
   standby_ = std::make_unique<StandbyFollower>(*deps_.store, *deps_.metrics, *deps_.publisher, so);
 }
 

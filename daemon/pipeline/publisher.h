@@ -15,6 +15,8 @@
 //   * a partition's changelog entries are produced only while the pipeline
 //     has opened it (OpenChangelog: owned, state current); otherwise they
 //     wait in the outbox, and a restore of that partition drops them.
+// Changelog records are signed here, as they are produced (the cluster
+// secret; readers ignore records that do not verify).
 // Delivery reports of changelog records advance the partition's changelog
 // checkpoint, written with the deletion of the delivered entries.
 //
@@ -34,6 +36,7 @@
 #include "daemon/kafka/producer.h"
 #include "daemon/log/rate_limit.h"
 #include "daemon/store/state_store.h"
+#include "daemon/trust/cluster_key.h"
 
 namespace riskd::metrics {
 class Metrics;
@@ -50,6 +53,11 @@ struct PublisherOptions {
   std::string decisions_topic = "risk-decisions";
   // The changelog topic ("": none).
   std::string changelog_topic;
+  // Signs every changelog record as it is produced (header riskd-sig over
+  // its partition, key, value and riskd-epoch; daemon/trust): signing at
+  // produce time covers entries a previous run left in the outbox too.
+  // Null: unsigned (unit tests only; the daemon always sets it).
+  std::shared_ptr<const trust::ClusterKey> cluster_key = nullptr;
 };
 
 class Publisher final : public kafka::DeliveryListener {

@@ -7,6 +7,7 @@
 #include "daemon/kafka/message.h"
 #include "daemon/kafka/partition_reader.h"
 #include "daemon/log/log.h"
+#include "daemon/pipeline/changelog_trust.h"
 #include "daemon/metrics/metrics.h"
 #include "daemon/pipeline/publisher.h"
 #include "daemon/store/changelog.h"
@@ -154,6 +155,7 @@ RestoreResult Restorer::Execute(const Job& job) {
   std::vector<store::RestoreOp> ops;
   int64_t next = full ? lo : *job.from;
   int64_t skipped = 0;
+  int64_t untrusted = 0;  // no valid signature: not riskd's (or another secret's)
   auto last_read = SteadyClock::now();
   auto next_log = SteadyClock::now() + kProgressLogEvery;
   bool done = next >= hi;
@@ -179,6 +181,10 @@ RestoreResult Restorer::Execute(const Job& job) {
       }
       next = m.offset + 1;
       ++r.records;
+      if (!TrustedChangelogMessage(options_.cluster_key.get(), m, metrics_)) {
+        ++untrusted;
+        continue;
+      }
       auto rec = store::changelog::Classify(m.key, m.null_value, m.value, m.headers);
       if (!rec) {
         ++skipped;
@@ -234,6 +240,11 @@ RestoreResult Restorer::Execute(const Job& job) {
   if (job.cancelled->load()) return fail(RestoreOutcome::kCancelled, "partition revoked");
   if (!ops.empty()) {
     if (auto s = store_.ApplyRestoreBatch(p, ops); !s) return fail(RestoreOutcome::kFailed, s.error().message);
+  }
+  if (untrusted > 0) {
+    log::Warn("restore", "changelog records without a valid signature were ignored (written by something other "
+                         "than riskd, or by an instance with another cluster secret)",
+              {{"partition", partition_text}, {"ignored", std::to_string(untrusted)}});
   }
   if (skipped > 0) {
     log::Warn("restore", "changelog records riskd did not write were skipped",

@@ -33,6 +33,7 @@
 
 #include "daemon/kafka/kafka_options.h"
 #include "daemon/store/state_store.h"
+#include "daemon/trust/cluster_key.h"
 
 namespace riskd::metrics {
 class Metrics;
@@ -49,6 +50,9 @@ struct RestorerOptions {
   size_t batch = 5'000;  // records per WAL-less write
   // A restore that reads nothing for this long fails (and is retried).
   std::chrono::milliseconds stall_timeout{60'000};
+  // Records without its valid signature are skipped and counted (null:
+  // nothing verified; unit tests only).
+  std::shared_ptr<const trust::ClusterKey> cluster_key = nullptr;
 };
 
 enum class RestoreOutcome {

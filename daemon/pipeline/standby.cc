@@ -4,6 +4,7 @@
 
 #include "daemon/kafka/assigned_reader.h"
 #include "daemon/log/log.h"
+#include "daemon/pipeline/changelog_trust.h"
 #include "daemon/metrics/metrics.h"
 #include "daemon/pipeline/publisher.h"
 
@@ -221,6 +222,7 @@ void StandbyFollower::Apply(const std::vector<kafka::ConsumedMessage>& messages)
     Followed& f = it->second;
     f.next = m.offset + 1;
     f.dirty = true;
+    if (!TrustedChangelogMessage(options_.cluster_key.get(), m, metrics_)) continue;  // counted
     auto rec = store::changelog::Classify(m.key, m.null_value, m.value, m.headers);
     if (!rec) continue;  // not riskd's; a restore skips it too
     switch (rec->kind) {

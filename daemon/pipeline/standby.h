@@ -47,6 +47,7 @@
 #include "daemon/kafka/message.h"
 #include "daemon/store/changelog.h"
 #include "daemon/store/state_store.h"
+#include "daemon/trust/cluster_key.h"
 
 namespace riskd::kafka {
 class AssignedReader;
@@ -64,6 +65,9 @@ struct StandbyOptions {
   kafka::Properties properties;  // connection properties (kafka.properties + bootstrap)
   std::chrono::milliseconds broker_timeout{10'000};
   size_t batch = 5'000;  // records per WAL-less write, at most
+  // Records without its valid signature are skipped and counted (null:
+  // nothing verified; unit tests only).
+  std::shared_ptr<const trust::ClusterKey> cluster_key = nullptr;
   // Flush + checkpoint a partition that applied something this often (and
   // always when it stops being followed). Only a crash of this instance
   // loses what was applied since: the next follow or restore re-reads it.

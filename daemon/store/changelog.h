@@ -13,7 +13,10 @@
 //         the state up to this record corresponds to; one per poll batch)
 //
 // Records are only ever produced from the outbox, in outbox order, by the
-// partition's owner (see daemon/pipeline/README.md for the ordering).
+// partition's owner (see daemon/pipeline/README.md for the ordering). The
+// publisher adds header riskd-sig as it produces each one, and readers
+// check it before Classify (daemon/trust/record_signer.h,
+// daemon/pipeline/changelog_trust.h): Classify itself trusts its input.
 #pragma once
 
 #include <cstdint>

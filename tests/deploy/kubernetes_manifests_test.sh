@@ -11,7 +11,8 @@
 # the advertised URL is the pod's name under the headless Service at the
 # http port, the headless Service publishes pods that are not ready, the
 # session timeout is set explicitly, and the PodDisruptionBudget lets one
-# pod go at a time.
+# pod go at a time. With a real Kafka every pod gets the cluster secret from
+# a Secret (an env var named by cluster.secret), never from the ConfigMap.
 set -euo pipefail
 deploy=$1
 k8s=$deploy/kubernetes
@@ -64,6 +65,18 @@ problems=$(jq -n -r --argjson docs "$docs" --argjson config "$config" --argjson 
           | "PodDisruptionBudget must let exactly one pod go at a time")
       else empty end),
       (if $sts.spec.serviceName != $headless.metadata.name then "serviceName is not the headless Service" else empty end),
+      (if ($config.kafka.properties["bootstrap.servers"] // null) == null then empty else
+        ($config.cluster.secret // "") as $secret
+        | if $secret == "" and ($config.cluster.secret_file // "") == ""
+            then "cluster.secret (or secret_file) is not set: every pod needs the same cluster secret"
+          elif $secret == "" then empty
+          elif ($secret | test("^\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}$") | not)
+            then "cluster.secret is written in the ConfigMap: take it from a Secret through ${VAR}"
+          else ($secret | ltrimstr("${") | rtrimstr("}")) as $var
+            | if ([$c.env[]? | select(.name == $var and .valueFrom.secretKeyRef != null)] | length) == 0
+                then "cluster.secret names ${\($var)} but no env var of that name comes from a Secret" else empty end
+          end
+      end),
       (if subset($sts.spec.selector.matchLabels; $podlabels) then empty else "StatefulSet selector does not match its pods" end),
       (kind("Service")[] | select(subset(.spec.selector; $podlabels) | not) | "Service \(.metadata.name) does not select the pod"),
       (kind("Service")[] | .metadata.name as $n | .spec.ports[] | select($ports[.targetPort] != .port)

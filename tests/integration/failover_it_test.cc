@@ -243,7 +243,7 @@ class FailoverTest : public IntegrationTest {
     c.input_topic = kTopic;
     c.decisions_topic = "failover-decisions";
     c.decisions_format = "protobuf";  // compact: the mock keeps 5 MiB per partition
-    std::string cluster = "cluster:\n  heartbeat_interval: 500ms\n  member_ttl: 3s\n";
+    std::string cluster = "  heartbeat_interval: 500ms\n  member_ttl: 3s\n";
     // Short: the mock's coordinator waits most of a session timeout in
     // each round of a rebalance, and a failover takes several rounds.
     c.kafka_properties = {{"session.timeout.ms", "3000"}, {"heartbeat.interval.ms", "500"}};
@@ -252,7 +252,8 @@ class FailoverTest : public IntegrationTest {
                             {"heartbeat.interval.ms", std::to_string(std::max(100, timeout / 10))}};
       cluster.clear();  // riskd's defaults
     }
-    c.extra_yaml = TokensYaml({{"support", "support", kToken}}) + cluster;
+    c.extra_yaml = TokensYaml({{"support", "support", kToken}});
+    c.cluster_yaml = cluster;
     return c;
   }
 

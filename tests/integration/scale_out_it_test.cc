@@ -67,8 +67,8 @@ class ScaleOutTest : public IntegrationTest {
     c.input_topic = kScaleInput;
     c.decisions_topic = "scale-decisions";
     c.kafka_properties = {{"session.timeout.ms", "10000"}, {"heartbeat.interval.ms", "1000"}};
-    c.extra_yaml = TokensYaml({{"support", "support", kToken}}) +
-                   "cluster:\n  heartbeat_interval: 500ms\n  member_ttl: 3s\n";
+    c.extra_yaml = TokensYaml({{"support", "support", kToken}});
+    c.cluster_yaml = "  heartbeat_interval: 500ms\n  member_ttl: 3s\n";
     return c;
   }
 

@@ -25,8 +25,8 @@ class UnavailableNamesNoAddressTest : public IntegrationTest {
   RiskdConfig Config(const std::string& instance_id, const std::string& http_yaml = "") {
     RiskdConfig c;
     c.instance_id = instance_id;
-    c.extra_yaml = TokensYaml({{"support", "support", kToken}}) +
-                   "cluster:\n  heartbeat_interval: 500ms\n  member_ttl: 3s\n";
+    c.extra_yaml = TokensYaml({{"support", "support", kToken}});
+    c.cluster_yaml = "  heartbeat_interval: 500ms\n  member_ttl: 3s\n";
     c.extra_http_yaml = http_yaml;
     return c;
   }

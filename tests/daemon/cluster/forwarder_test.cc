@@ -1,5 +1,6 @@
 // The forwarding client against a real http::Server on loopback: what the
-// peer receives (method, target, Authorization, body, hop header), what
+// peer receives (method, target, body, the identity headers, never the
+// client's Authorization), TLS to an https peer verified against a CA, what
 // comes back (status, body, the peer's Riskd-Instance and Retry-After),
 // connection reuse, and every way of not getting an answer (refused,
 // too slow, shutting down) ending as "unavailable", never as a hang.
@@ -14,6 +15,7 @@
 
 #include "daemon/http/routing.h"
 #include "daemon/http/server.h"
+#include "tests/daemon/http/test_cert.h"
 
 namespace riskd::cluster {
 namespace {
@@ -75,13 +77,18 @@ class ForwarderTest : public ::testing::Test {
     server_.reset();
   }
 
-  Result<http::Response> Send(const http::Request& request, const config::HttpUrl& to) {
+  static Result<http::Response> SendWith(Forwarder& forwarder, const http::Request& request,
+                                         const config::HttpUrl& to) {
     std::promise<Result<http::Response>> answer;
     auto future = answer.get_future();
-    forwarder_.Forward(to, request, /*repeatable=*/true,
-                       [&answer](Result<http::Response> r) { answer.set_value(std::move(r)); });
+    forwarder.Forward(to, request, Identity(), /*repeatable=*/true,
+                      [&answer](Result<http::Response> r) { answer.set_value(std::move(r)); });
     return future.get();
   }
+  Result<http::Response> Send(const http::Request& request, const config::HttpUrl& to) {
+    return SendWith(forwarder_, request, to);
+  }
+  static HeaderFields Identity() { return {{"Riskd-Forwarded-By", "self-0"}, {"Riskd-Caller", "alice"}}; }
 
   static http::Request Get(std::string target) {
     http::Request r;
@@ -94,7 +101,7 @@ class ForwarderTest : public ::testing::Test {
   Peer peer_;
   std::unique_ptr<http::Server> server_;
   config::HttpUrl url_;
-  Forwarder forwarder_{ForwarderOptions{.self_instance_id = "self-0", .timeout = 1500ms}};
+  Forwarder forwarder_{ForwarderOptions{.timeout = 1500ms}};
 };
 
 TEST_F(ForwarderTest, CarriesTheRequestAndBringsBackTheAnswer) {
@@ -117,9 +124,71 @@ TEST_F(ForwarderTest, CarriesTheRequestAndBringsBackTheAnswer) {
   const http::Request& seen = peer_.seen[0];
   EXPECT_EQ(seen.method, "POST");
   EXPECT_EQ(seen.target, "/v1/accounts/a%2Fb/evaluate");
-  EXPECT_EQ(seen.authorization, std::vector<std::string>{"Bearer token-1"});
+  // The client's token stays here; the identity headers go instead.
+  EXPECT_TRUE(seen.authorization.empty());
   EXPECT_EQ(seen.body, post.body);
   EXPECT_EQ(seen.forwarded_by, "self-0");
+  EXPECT_EQ(seen.forwarded_caller, "alice");
+  EXPECT_FALSE(seen.tls);
+}
+
+TEST_F(ForwarderTest, AnHttpsPeerIsReachedOverVerifiedTls) {
+  auto cert = http::testing::MakeTestCert();
+  ASSERT_TRUE(cert) << "openssl CLI";
+  http::ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.tls_cert_file = cert->cert_file;
+  options.tls_key_file = cert->key_file;
+  auto tls_server = http::Server::Start(options, peer_);
+  ASSERT_TRUE(tls_server.ok()) << tls_server.error().message;
+  const config::HttpUrl https{"127.0.0.1", (*tls_server)->port(), /*tls=*/true};
+
+  Forwarder trusting(ForwarderOptions{.timeout = 1500ms, .peer_ca_file = cert->cert_file, .require_tls = true});
+  ASSERT_TRUE(trusting.tls_status().ok());
+  auto r = SendWith(trusting, Get("/over-tls"), https);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->status, 200);
+  {
+    std::lock_guard lock(peer_.mu_);
+    ASSERT_EQ(peer_.seen.size(), 1u);
+    EXPECT_TRUE(peer_.seen[0].tls);
+    EXPECT_TRUE(peer_.seen[0].authorization.empty());
+  }
+  // A second request reuses the TLS connection.
+  ASSERT_TRUE(SendWith(trusting, Get("/again"), https).ok());
+  EXPECT_EQ((*tls_server)->open_connections(), 1);
+
+  // A certificate the configured CA did not sign: no answer, no request.
+  Forwarder system_ca(ForwarderOptions{.timeout = 1500ms});
+  auto refused = SendWith(system_ca, Get("/unverified"), https);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("TLS handshake failed"), std::string::npos) << refused.error().message;
+
+  // A name the certificate does not carry fails verification too.
+  const config::HttpUrl wrong_name{"localhost", (*tls_server)->port(), /*tls=*/true};
+  auto mismatch = SendWith(trusting, Get("/wrong-name"), wrong_name);
+  ASSERT_FALSE(mismatch.ok());
+  {
+    std::lock_guard lock(peer_.mu_);
+    EXPECT_EQ(peer_.seen.size(), 2u);
+  }
+  trusting.Stop();
+  system_ca.Stop();
+}
+
+TEST_F(ForwarderTest, WithTlsRequiredAPlainPeerIsRefused) {
+  Forwarder strict(ForwarderOptions{.timeout = 1500ms, .require_tls = true});
+  auto r = SendWith(strict, Get("/x"), url_);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "unavailable");
+  EXPECT_NE(r.error().message.find("in clear"), std::string::npos) << r.error().message;
+  std::lock_guard lock(peer_.mu_);
+  EXPECT_TRUE(peer_.seen.empty());
+}
+
+TEST(ForwarderTlsTest, AnUnreadableCaFileIsReported) {
+  Forwarder f(ForwarderOptions{.peer_ca_file = "/nonexistent/ca.pem"});
+  EXPECT_FALSE(f.tls_status().ok());
 }
 
 TEST_F(ForwarderTest, ThePeersErrorsComeBackAsTheyAre) {
@@ -170,7 +239,7 @@ TEST_F(ForwarderTest, APeerThatDoesNotAnswerInTimeIsUnavailable) {
 TEST_F(ForwarderTest, StopAnswersWhatIsInFlightAndRefusesTheRest) {
   std::promise<Result<http::Response>> answer;
   auto future = answer.get_future();
-  forwarder_.Forward(url_, Get("/slow"), true, [&answer](Result<http::Response> r) { answer.set_value(std::move(r)); });
+  forwarder_.Forward(url_, Get("/slow"), Identity(), true, [&answer](Result<http::Response> r) { answer.set_value(std::move(r)); });
   // Wait until the peer has the request, so it is truly in flight.
   for (int i = 0; i < 500; ++i) {
     {

@@ -1,10 +1,13 @@
 // The scale-out keys: ${ENV} expansion (kafka.instance_id,
-// http.advertised_url), the advertised URL's shape, and the checks that
-// name the key.
+// http.advertised_url), the advertised URL's shape, the cluster secret
+// (cluster.secret / cluster.secret_file), and the checks that name the key.
 #include <gtest/gtest.h>
 
 #include <map>
 
+#include <fstream>
+
+#include "daemon/config/cluster_secret.h"
 #include "daemon/config/config.h"
 #include "daemon/config/env_expand.h"
 #include "daemon/config/http_url.h"
@@ -59,7 +62,12 @@ TEST(HttpUrlTest, AcceptsHostAndPortOnly) {
   ASSERT_TRUE(v6.ok());
   EXPECT_EQ(v6->host, "::1");
   EXPECT_EQ(v6->authority(), "[::1]:9000");
-  for (const char* bad : {"riskd:8080", "https://riskd:8080", "http://riskd", "http://riskd:0", "http://:80",
+  EXPECT_FALSE(url->tls);
+  auto tls = ParseHttpUrl("https://riskd-0.riskd-headless:8443");
+  ASSERT_TRUE(tls.ok());
+  EXPECT_TRUE(tls->tls);
+  EXPECT_EQ(tls->authority(), "riskd-0.riskd-headless:8443");
+  for (const char* bad : {"riskd:8080", "ftp://riskd:8080", "https://riskd", "http://riskd", "http://riskd:0", "http://:80",
                           "http://riskd:8080/v1", "http://riskd:99999", "http://ri skd:80"}) {
     EXPECT_FALSE(ParseHttpUrl(bad).ok()) << bad;
   }
@@ -87,6 +95,63 @@ TEST(ClusterKeysTest, ProblemsNameTheirKeys) {
   EXPECT_TRUE(HasProblem(r, "kafka.properties.group.instance.id"));
   EXPECT_TRUE(HasProblem(r, "http.advertised_url"));
   EXPECT_TRUE(HasProblem(r, "cluster.member_ttl"));
+}
+
+TEST(ClusterSecretTest, RequiredWithASharedKafkaOnly) {
+  EXPECT_TRUE(ParseConfig("").ok());  // embedded cluster: a random secret per process
+  auto missing = ParseConfig("kafka: { properties: { bootstrap.servers: \"b:9092\" } }\n");
+  EXPECT_TRUE(HasProblem(missing, "cluster.secret"));
+  auto from_env = ParseConfig(
+      "kafka: { properties: { bootstrap.servers: \"b:9092\" } }\n"
+      "cluster: { secret: \"${RISKD_CLUSTER_SECRET}\" }\n");
+  EXPECT_TRUE(from_env.ok());
+  EXPECT_EQ(from_env.config.cluster.secret, "${RISKD_CLUSTER_SECRET}");  // expanded at start only
+}
+
+TEST(ClusterSecretTest, ProblemsNameTheirKeys) {
+  EXPECT_TRUE(HasProblem(ParseConfig("cluster: { secret: \"too-short\" }\n"), "cluster.secret"));
+  EXPECT_TRUE(HasProblem(ParseConfig("cluster: { secret: \"${BAD NAME}\" }\n"), "cluster.secret"));
+  EXPECT_TRUE(HasProblem(ParseConfig("cluster: { secret: \"${A}\", secret_file: /x }\n"), "cluster.secret_file"));
+  EXPECT_TRUE(HasProblem(ParseConfig("cluster: { secret_file: /nonexistent/secret }\n"), "cluster.secret_file"));
+  const std::string short_file = ::testing::TempDir() + "/cluster_keys_short_secret";
+  std::ofstream(short_file) << "short\n";
+  EXPECT_TRUE(HasProblem(ParseConfig("cluster: { secret_file: " + short_file + " }\n"), "cluster.secret_file"));
+  EXPECT_TRUE(HasProblem(ParseConfig("cluster: { peer_ca_file: /nonexistent/ca.pem }\n"), "cluster.peer_ca_file"));
+}
+
+TEST(ClusterSecretTest, ReadFromTheEnvironmentOrAFile) {
+  ClusterConfig c;
+  EXPECT_FALSE(ReadClusterSecret(c, Env({}))->has_value());
+  c.secret = "${S}";
+  EXPECT_EQ(**ReadClusterSecret(c, Env({{"S", "from-the-environment!"}})), "from-the-environment!");
+  auto unset = ReadClusterSecret(c, Env({}));
+  ASSERT_FALSE(unset.ok());
+  EXPECT_EQ(unset.error().message.find("cluster.secret"), 0u) << unset.error().message;
+  c.secret.clear();
+  c.secret_file = ::testing::TempDir() + "/cluster_keys_secret";
+  std::ofstream(c.secret_file) << "0123456789abcdef0123\r\n";
+  EXPECT_EQ(**ReadClusterSecret(c, Env({})), "0123456789abcdef0123");
+  EXPECT_TRUE(ParseConfig("cluster: { secret_file: " + c.secret_file + " }\n").ok());
+}
+
+TEST(ClusterSecretTest, IsRedactedFromTheDump) {
+  auto r = ParseConfig("cluster: { secret: \"an-inline-secret-of-many-bytes\" }\n");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(DumpEffective(r.config, true).find("an-inline-secret"), std::string::npos);
+  EXPECT_EQ(DumpEffective(r.config, true, DumpFormat::kJson).find("an-inline-secret"), std::string::npos);
+}
+
+TEST(ClusterTlsTest, AdvertisedSchemeMatchesHttpTls) {
+  const std::string pem = ::testing::TempDir() + "/cluster_keys_readable.pem";
+  std::ofstream(pem) << "stand-in\n";
+  const std::string tls = "http: { tls: { cert_file: " + pem + ", key_file: " + pem + " }, ";
+  // TLS on, peers told to come in clear: refused, naming the key.
+  EXPECT_TRUE(HasProblem(ParseConfig(tls + "advertised_url: \"http://riskd-0:8443\" }\n"), "http.advertised_url"));
+  EXPECT_TRUE(HasProblem(ParseConfig(tls + "advertised_url: \"http://${POD}:8443\" }\n"), "http.advertised_url"));
+  EXPECT_TRUE(ParseConfig(tls + "advertised_url: \"https://${POD}.riskd-headless:8443\" }\n").ok());
+  EXPECT_TRUE(ParseConfig(tls + "advertised_url: \"\" }\n").ok());  // https from http.listen
+  // https without TLS: this instance does not serve it.
+  EXPECT_TRUE(HasProblem(ParseConfig("http: { advertised_url: \"https://riskd-0:8443\" }\n"), "http.advertised_url"));
 }
 
 }  // namespace

@@ -105,6 +105,8 @@ scoring:
     failed_login_burst: { enabled: true, shadow: false, points: 20, window: 10m, count: 10 }
 policy:
   SEND_CREDENTIALS: { support_minimum: STEP_UP }
+cluster:                         # required with bootstrap.servers (a shared Kafka)
+  secret: "${RISKD_CLUSTER_SECRET}"
 )");
   ASSERT_TRUE(r.ok()) << Describe(r);
   EXPECT_EQ(r.config.kafka.properties.at("bootstrap.servers"), "broker-1:9092,broker-2:9092");
@@ -136,6 +138,7 @@ http:
   idle_timeout: 10m
   tls: { cert_file: ")" + pem + R"(", key_file: ")" + pem + R"(" }
 log: { level: debug }
+cluster: { secret: "${RISKD_CLUSTER_SECRET}" }
 scoring:
   taint_period: 30d
   shadow_config: ")" + candidate + R"("
@@ -435,6 +438,7 @@ TEST(ConfigTest, DumpReadsBackToTheSameConfig) {
   const std::string text = R"(
 kafka:
   properties: { bootstrap.servers: "b:1", "odd key": "with \"quotes\"" }
+cluster: { secret: "${RISKD_CLUSTER_SECRET}" }
 auth:
   tokens:
     - { name: "support console", role: support, sha256: ")" + Sha256Hex("x") + R"(" }
@@ -477,11 +481,16 @@ kafka:
     sasl.password: hunter2
     ssl.key.password: hunter3
     sasl.oauthbearer.client.secret: hunter4
+cluster: { secret: "hunter5-written-inline-32-bytes" }
 auth:
   tokens:
     - { name: ops, role: admin, sha256: ")" + digest + R"(" }
 )");
   ASSERT_TRUE(r.ok()) << Describe(r);
+  // An inline cluster secret counts in configVersion by its key name only.
+  Config other = r.config;
+  other.cluster.secret = "another-inline-secret-of-32-byte";
+  EXPECT_EQ(ConfigVersion(other), r.config_version);
   for (DumpFormat format : {DumpFormat::kYaml, DumpFormat::kJson}) {
     const std::string redacted = DumpEffective(r.config, true, format);
     EXPECT_EQ(redacted.find(digest), std::string::npos);

@@ -45,7 +45,8 @@ TEST(WriteFailureTest, FailedWritesPauseAndRetryWithoutLosingOrDoubleCounting) {
   {
     std::ofstream(dir / "riskd.yaml") << "kafka:\n  properties:\n    bootstrap.servers: \"" << (*cluster)->bootstrap()
                                       << "\"\n  group_id: wf\nstate:\n  dir: " << (dir / "state").string()
-                                      << "\nhttp:\n  listen: 127.0.0.1:0\nmetrics:\n  listen: 127.0.0.1:0\n";
+                                      << "\nhttp:\n  listen: 127.0.0.1:0\nmetrics:\n  listen: 127.0.0.1:0\n"
+                                      << "cluster:\n  secret: \"write-failure-test-cluster-secret\"\n";
   }
   const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();

@@ -55,9 +55,9 @@ void TestProducer::Produce(const std::string& topic, const std::string& key, con
 }
 
 void TestProducer::ProduceTo(const std::string& topic, int32_t partition, const std::string& key,
-                             const std::string& value, const std::vector<kafka::Header>& headers) {
+                             const std::string& value, const std::vector<kafka::Header>& headers, bool null_value) {
   for (;;) {
-    auto s = producer_->Produce(topic, key, value, headers, next_token_++, partition);
+    auto s = producer_->Produce(topic, key, value, headers, next_token_++, partition, null_value);
     if (s) return;
     if (s.error().code != "queue_full") throw std::runtime_error(s.error().message);
     producer_->Poll(50);

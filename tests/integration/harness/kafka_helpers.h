@@ -27,8 +27,9 @@ class TestProducer final : public kafka::DeliveryListener {
   void Produce(const std::string& topic, const std::string& key, const std::string& value,
                const std::vector<kafka::Header>& headers = {});
   // To an explicit partition.
+  // `null_value`: a tombstone (`value` is ignored).
   void ProduceTo(const std::string& topic, int32_t partition, const std::string& key, const std::string& value,
-                 const std::vector<kafka::Header>& headers = {});
+                 const std::vector<kafka::Header>& headers = {}, bool null_value = false);
   // Waits for every delivery; returns the number that failed since creation.
   int Flush();
   void OnDelivery(uint64_t token, std::string_view error) override;

@@ -78,8 +78,12 @@ void RiskdProcess::WriteConfig() {
       << "state:\n  dir: " << state_dir().string() << "\n"
       << "http:\n  listen: 127.0.0.1:" << config_.http_port << "\n"
       << config_.extra_http_yaml
-      << "metrics:\n  listen: 127.0.0.1:" << config_.metrics_port << "\n"
-      << config_.extra_yaml;
+      << "metrics:\n  listen: 127.0.0.1:" << config_.metrics_port << "\n";
+  if (!config_.cluster_secret.empty() || !config_.cluster_yaml.empty()) {
+    out << "cluster:\n"
+        << (config_.cluster_secret.empty() ? "" : "  secret: \"${RISKD_CLUSTER_SECRET}\"\n") << config_.cluster_yaml;
+  }
+  out << config_.extra_yaml;
 }
 
 void RiskdProcess::Start() {
@@ -93,6 +97,7 @@ void RiskdProcess::Start() {
     int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     ::dup2(o, 1);
     ::dup2(e, 2);
+    if (!config_.cluster_secret.empty()) ::setenv("RISKD_CLUSTER_SECRET", config_.cluster_secret.c_str(), 1);
     ::execl(RiskdBinary(), RiskdBinary(), "--config", config.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }

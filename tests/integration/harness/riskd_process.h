@@ -29,11 +29,22 @@ struct RiskdConfig {
   // Extra kafka.properties (e.g. session.timeout.ms to speed up rejoins).
   std::map<std::string, std::string> kafka_properties = {{"session.timeout.ms", "6000"},
                                                          {"heartbeat.interval.ms", "500"}};
-  // Extra YAML appended verbatim (tokens for HTTP tests, …).
+  // Extra YAML appended verbatim (tokens for HTTP tests, …); not a
+  // `cluster:` section (see cluster_yaml).
   std::string extra_yaml;
   // Extra keys of the `http:` section (which holds `listen`), one per line
   // and indented two spaces: "  idle_timeout: 2s\n".
   std::string extra_http_yaml;
+  // The cluster secret, passed as environment variable RISKD_CLUSTER_SECRET
+  // and named in the config as cluster.secret: "${RISKD_CLUSTER_SECRET}".
+  // The same for every instance of a test by default (one group); "" writes
+  // no secret at all.
+  std::string cluster_secret = kTestClusterSecret;
+  // More keys of the `cluster:` section, each line indented two spaces
+  // ("  heartbeat_interval: 500ms\n").
+  std::string cluster_yaml;
+
+  static constexpr const char* kTestClusterSecret = "riskd-it-cluster-secret-0123456789abcdef";
 };
 
 // A bearer token of an HTTP test: riskd's config stores only its SHA-256.
