@@ -62,6 +62,12 @@ google::protobuf::Value StringValue(std::string_view text) {
   return v;
 }
 
+google::protobuf::Value BoolValue(bool b) {
+  google::protobuf::Value v;
+  v.set_bool_value(b);
+  return v;
+}
+
 // Risk's only query parameter is asOf; anything else is a client mistake
 // worth telling about (a misspelt `asof` would silently mean "now").
 Result<scoring::EpochMicros> RiskAsOf(const Call& call) {
@@ -161,13 +167,20 @@ Response ServeFeedback(const Call& call) {
   }
 
   auto applied = call.backend.ApplyLabel(*account_id, *label, body->note(), call.principal->name);
-  if (!applied.ok()) {
+  // Applied and durable here, but the broker has not acknowledged its
+  // changelog record, so another instance taking the account over would
+  // not see it yet: not a 200. The label stays in force here and is
+  // published later; a retry applies it again, which changes nothing that
+  // matters (daemon/pipeline/README.md, "Labels").
+  const bool unacknowledged = !applied.ok() && applied.error().code == "not_acknowledged";
+  if (!applied.ok() && !unacknowledged) {
     if (applied.error().code == "unavailable") return Unavailable(applied.error().message);
     log::Error("http", "label not applied", {{"code", applied.error().code}, {"error", applied.error().message}});
     return ErrorResponse(500, "INTERNAL", "cannot record the label");
   }
   google::protobuf::Struct detail;
   (*detail.mutable_fields())["note"] = StringValue(body->note());
+  if (unacknowledged) (*detail.mutable_fields())["acknowledged"] = BoolValue(false);
   AuditRecord audit{call.backend.Now(), call.principal->name, "feedback", *account_id,
                     std::string(scoring::name(*label)), call.running.version, StructJson(detail)};
   // The label is in force already; undoing it is not possible, so a failed
@@ -176,6 +189,12 @@ Response ServeFeedback(const Call& call) {
   if (auto status = call.backend.Audit(audit); !status.ok()) {
     log::Error("http", "audit failed", {{"what", "feedback"}, {"account", *account_id},
                                         {"error", status.error().message}});
+  }
+  if (unacknowledged) {
+    log::Warn("http", "label applied but not acknowledged by the broker; asking the client to retry",
+              {{"account", *account_id}, {"error", applied.error().message}});
+    return Unavailable("label applied on this instance but not yet replicated (" + applied.error().message +
+                       "); retry: applying it again is harmless");
   }
   v1::FeedbackResponse response;
   response.set_account_id(*account_id);

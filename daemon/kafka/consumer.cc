@@ -91,7 +91,7 @@ Result<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions& option
       {"auto.offset.reset", "earliest"},
       {"statistics.interval.ms", options.observer ? "5000" : "0"},
       {"queued.max.messages.kbytes", "16384"},  // bounds prefetch memory per partition
-      {"session.timeout.ms", "10000"},
+      {"session.timeout.ms", std::to_string(kDefaultSessionTimeoutMs)},
       {"heartbeat.interval.ms", "1000"},
   };
   props.insert(props.end(), options.properties.begin(), options.properties.end());

@@ -18,6 +18,20 @@ class ClientObserver;
 // the few riskd cannot work without are applied last (see consumer.cc).
 using Properties = std::vector<std::pair<std::string, std::string>>;
 
+// librdkafka's session.timeout.ms as riskd sets it unless kafka.properties
+// does: a member silent this long loses its partitions.
+inline constexpr int64_t kDefaultSessionTimeoutMs = 10'000;
+
+// The producer's message.timeout.ms (how long librdkafka retries a record)
+// unless kafka.properties sets message.timeout.ms or delivery.timeout.ms:
+// the effective session.timeout.ms less a margin (a quarter, at least 1 s;
+// never below 1 s). A partition's owner cut off from the broker then gives
+// up its queued changelog records about when the group gives its partitions
+// to another member, rather than retrying them for librdkafka's default
+// 5 minutes into the new owner's tenure (fencing drops any that still land
+// late; daemon/pipeline/README.md).
+int64_t DefaultMessageTimeoutMs(const Properties& properties);
+
 struct ConsumerOptions {
   Properties properties;
   std::string group_id = "riskd";                        // kafka.group_id

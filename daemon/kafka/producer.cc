@@ -1,5 +1,6 @@
 #include "daemon/kafka/producer.h"
 
+#include <algorithm>
 #include <string>
 
 #include <librdkafka/rdkafka.h>
@@ -19,6 +20,20 @@ void LogCallback(const rd_kafka_t* /*rk*/, int level, const char* fac, const cha
 
 }  // namespace
 
+int64_t DefaultMessageTimeoutMs(const Properties& properties) {
+  int64_t session = kDefaultSessionTimeoutMs;
+  for (const auto& [name, value] : properties) {
+    if (name != "session.timeout.ms") continue;
+    try {
+      session = std::stoll(value);
+    } catch (...) {
+      // The consumer refuses a bad value at startup; keep the default here.
+    }
+  }
+  const int64_t margin = std::max<int64_t>(1'000, session / 4);
+  return std::max<int64_t>(1'000, session - margin);
+}
+
 Producer::Producer(ProducerOptions options, DeliveryListener* listener)
     : options_(std::move(options)), listener_(listener) {}
 
@@ -31,6 +46,9 @@ Result<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions& option
   std::unique_ptr<Producer> p(new Producer(options, listener));
   ConfPtr conf(rd_kafka_conf_new());
   Properties props = {{"linger.ms", "5"}, {"statistics.interval.ms", options.observer ? "5000" : "0"}};
+  // Below the session timeout unless the operator says otherwise (an
+  // explicit value in kafka.properties comes later and wins).
+  props.emplace_back("message.timeout.ms", std::to_string(DefaultMessageTimeoutMs(options.properties)));
   // Consumer-only properties in kafka.properties would make the producer
   // refuse to start; they are meant for the consumer.
   for (const auto& [name, value] : options.properties) {

@@ -177,6 +177,12 @@ struct Metrics::Impl {
       .Name("riskd_restore_rewind_events_total")
       .Help("Input messages fetched below their partition's stored next offset (already applied), dropped unprocessed")
       .Register(*registry).Add({});
+  Family<Counter>& fenced_family = prometheus::BuildCounter()
+      .Name("riskd_changelog_fenced_records_total")
+      .Help("Changelog records restores and standbys dropped: from an older ownership epoch, or a claim not at its own offset")
+      .Register(*registry);
+  Counter& fenced_older_epoch = fenced_family.Add({{"reason", "older_epoch"}});
+  Counter& fenced_invalid_claim = fenced_family.Add({{"reason", "invalid_claim"}});
   Gauge& standby_partitions = prometheus::BuildGauge()
       .Name("riskd_standby_partitions")
       .Help("Partitions this instance follows as a standby replica (kafka.standby_replicas)")
@@ -379,6 +385,10 @@ void Metrics::RemoveRestoreRemaining(int32_t partition) { impl_->restore_remaini
 void Metrics::RestoreRecords(int64_t records) { impl_->restore_records.Increment(static_cast<double>(records)); }
 void Metrics::RestoreRewindEvents(int64_t messages) {
   impl_->restore_rewind.Increment(static_cast<double>(messages));
+}
+
+void Metrics::ChangelogFenced(bool invalid_claim) {
+  (invalid_claim ? impl_->fenced_invalid_claim : impl_->fenced_older_epoch).Increment();
 }
 void Metrics::SetStandbyPartitions(int64_t n) { impl_->standby_partitions.Set(static_cast<double>(n)); }
 void Metrics::SetStandbyLag(int32_t partition, int64_t messages) {

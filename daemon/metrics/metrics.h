@@ -106,6 +106,10 @@ class Metrics {
   // Non-zero means the fetch position went back: a bug, or an input topic
   // rewound under a live state.
   void RestoreRewindEvents(int64_t messages);
+  // riskd_changelog_fenced_records_total{reason}: a changelog record a
+  // restore or standby dropped (daemon/pipeline/fencing.h): `older_epoch`,
+  // or `invalid_claim` (a claim not at its own offset).
+  void ChangelogFenced(bool invalid_claim);
   // riskd_standby_partitions: partitions followed as a standby replica;
   // riskd_standby_lag_messages{partition}: changelog messages a followed
   // partition is behind (removed when it is no longer followed).

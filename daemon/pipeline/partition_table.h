@@ -38,6 +38,10 @@ class PartitionTable {
     // (it already answered from state this one is still re-deriving):
     // processed, not served yet.
     std::atomic<bool> catching_up{false};
+    // The ownership epoch of this instance's valid claim of the partition
+    // (daemon/pipeline/README.md, "Fencing"); -1: none (not claimed, or
+    // no changelog).
+    std::atomic<int64_t> epoch{-1};
   };
 
   explicit PartitionTable(int32_t partition_count);

@@ -5,6 +5,7 @@
 
 #include "daemon/log/log.h"
 #include "daemon/metrics/metrics.h"
+#include "daemon/store/changelog.h"
 
 namespace riskd::pipeline {
 namespace {
@@ -124,7 +125,11 @@ void Pipeline::ProcessBatch(std::vector<kafka::ConsumedMessage>& batch) {
   if (!shares.empty()) {
     std::vector<const store::PartitionWrite*> writes;
     writes.reserve(shares.size());
-    for (const auto& share : shares) writes.push_back(&share.result.write);
+    for (auto& share : shares) {
+      // The owner's epoch travels with the offsets it wrote under.
+      if (const int64_t epoch = share.slot->epoch.load(); epoch >= 0) share.result.write.epoch = epoch;
+      writes.push_back(&share.result.write);
+    }
     if (auto s = deps_.store->Commit(writes); !s) {
       // Nothing of any share is applied: each partition rewinds and retries.
       for (const auto& share : shares) OnWriteFailure(share.partition, s.error());
@@ -285,7 +290,45 @@ void Pipeline::CheckOwnership(const std::vector<kafka::TopicPartition>& tps, boo
   }
 }
 
+Result<int64_t> Pipeline::Claim(int32_t p) {
+  // The claim must land at exactly this state's checkpoint: then nothing
+  // reached the changelog between the state this instance holds and its
+  // claim, and the claim's offset is an epoch no earlier owner can have
+  // (daemon/pipeline/README.md, "Fencing").
+  auto cp = deps_.store->GetChangelogCheckpoint(p);
+  if (!cp) return cp.error();
+  const int64_t epoch = cp->value_or(0);
+  auto ack = deps_.publisher->ProduceClaim(
+      p, store::changelog::ClaimEntry(options_.changelog_topic, p, deps_.store->writer_id(), epoch));
+  if (!ack) return ack.error();
+  auto offset = (*ack)->Wait(options_.claim_timeout);
+  if (!offset) return offset.error();
+  if (*offset != epoch) {
+    return Error{"superseded", "the claim landed at changelog offset " + std::to_string(*offset) +
+                                   ", not at this state's checkpoint " + std::to_string(epoch) +
+                                   ": records this state lacks came first"};
+  }
+  if (auto s = deps_.store->RecordClaim(p, epoch, epoch + 1); !s) {
+    deps_.metrics->StoreWriteFailure();
+    return s.error();
+  }
+  return epoch;
+}
+
 void Pipeline::Activate(int32_t p, bool from_assignment) {
+  int64_t epoch = -1;
+  if (!options_.changelog_topic.empty()) {
+    auto claimed = Claim(p);
+    if (!claimed) {
+      // Checked again within 2 s: a restore reads what came first.
+      log::Warn("pipeline", "cannot claim the partition's changelog; checking it again",
+                {{"partition", std::to_string(p)}, {"error", claimed.error().message}});
+      table_->set_status(p, PartitionStatus::kChecking);
+      return;
+    }
+    epoch = *claimed;
+    log::Info("pipeline", "partition claimed", {{"partition", std::to_string(p)}, {"epoch", std::to_string(epoch)}});
+  }
   // Not served until it has processed everything its input held when it
   // became active here (the high watermark now), and at least what the
   // group's previous owner committed. A previous owner answered from state
@@ -317,20 +360,64 @@ void Pipeline::Activate(int32_t p, bool from_assignment) {
       behind = true;
     }
   }
-  if (auto* slot = table_->slot(p)) slot->catching_up = behind;
+  if (auto* slot = table_->slot(p)) {
+    slot->catching_up = behind;
+    slot->epoch = epoch;
+  }
   if (behind) {
     log::Info("pipeline", "partition catching up to its input's end before serving",
               {{"partition", std::to_string(p)}});
   }
   table_->set_status(p, PartitionStatus::kActive);
-  deps_.publisher->OpenChangelog(p);
+  deps_.publisher->OpenChangelog(p, std::max<int64_t>(epoch, 0));
   if (from_assignment) return;  // OnAssigned's start positions assign it
   std::map<kafka::TopicPartition, int64_t> positions;
-  for (const auto& tp : TopicPartitionsOf(p)) positions[tp] = next_offset_[tp];
+  for (const auto& tp : TopicPartitionsOf(p)) {
+    if (!consumer_->IsAssigned(tp)) {
+      positions[tp] = next_offset_[tp];
+      continue;
+    }
+    // Re-checked while assigned (Recheck paused it): long assigned, so a
+    // seek takes, as after a failed write.
+    if (auto s = consumer_->Seek(tp, next_offset_[tp]); !s) {
+      log::Warn("pipeline", "seek after a re-check", {{"error", s.error().message}});
+    }
+    if (!backpressure_) consumer_->Resume({tp});
+  }
   if (auto s = consumer_->Assign(positions, backpressure_); !s) {
     log::Error("pipeline", "cannot assign an activated partition to the fetcher",
                {{"partition", std::to_string(p)}, {"error", s.error().message}});
   }
+}
+
+void Pipeline::Recheck(int32_t p) {
+  // A previous owner's late record is fenced by every reader and the check
+  // finds this state current; a later claim means this instance's records
+  // since are fenced, so the state is rebuilt from the changelog (and the
+  // input replayed from its last offsets record) before claiming again.
+  auto cp = deps_.store->GetChangelogCheckpoint(p);
+  if (!cp || !restorer_) return;
+  log::Warn("pipeline", "another writer's record landed among this owner's changelog records; checking the partition again",
+            {{"partition", std::to_string(p)}, {"checkpoint", cp->has_value() ? std::to_string(**cp) : "none"}});
+  if (auto* slot = table_->slot(p)) {
+    std::lock_guard lock(slot->mu);  // waits for a label in flight
+    slot->status = PartitionStatus::kRestoring;
+    slot->catching_up = false;
+    slot->epoch = -1;
+  }
+  deps_.publisher->CloseChangelog(p);
+  std::erase_if(catch_up_to_, [p](const auto& entry) { return entry.first.partition == p; });
+  // Paused at its durable offsets (Activate seeks to the restored ones).
+  const auto tps = TopicPartitionsOf(p);
+  consumer_->Pause(tps);
+  for (const auto& tp : tps) {
+    if (auto s = consumer_->Seek(tp, next_offset_[tp]); !s) {
+      log::Warn("pipeline", "seek before a re-check", {{"error", s.error().message}});
+    }
+  }
+  // `held`: this state holds records readers may have fenced; a valid
+  // foreign record makes the restore start from the beginning.
+  restore_job_[p] = restorer_->Submit(p, *cp, /*held=*/true);
 }
 
 void Pipeline::CheckCaughtUp(int32_t p) {
@@ -427,6 +514,7 @@ void Pipeline::OnRevoked(const std::vector<kafka::TopicPartition>& revoked, bool
       if (slot->status.load() == PartitionStatus::kActive) hand_over.insert(p);
       slot->status = PartitionStatus::kNotOwned;
       slot->catching_up = false;
+      slot->epoch = -1;
     }
   }
   // A clean revoke publishes the partitions' changelog backlog first (a
@@ -452,6 +540,12 @@ void Pipeline::Housekeeping() {
   // Restores that ended.
   if (restorer_) {
     for (const auto& r : restorer_->TakeFinished()) OnRestoreFinished(r);
+  }
+  // Another writer's record among ours: whoever claimed after us is the
+  // partition's owner for every reader. Check again (restore what came,
+  // then claim anew) rather than write on under a fenced epoch.
+  for (int32_t p : deps_.publisher->TakeForeignWrites()) {
+    if (table_->status(p) == PartitionStatus::kActive) Recheck(p);
   }
   ReconcileStandby();
   // Ownership checks that could not reach the broker.
@@ -570,6 +664,7 @@ void Pipeline::SweepAgedOut() {
     if (slot->status.load() != PartitionStatus::kActive) continue;
     auto result = processor_->Sweep(p, candidates, now);
     if (!result) continue;
+    if (const int64_t epoch = slot->epoch.load(); epoch >= 0) result->write.epoch = epoch;
     if (auto c = deps_.store->Commit(result->write); !c) {
       deps_.metrics->StoreWriteFailure();
       log::Warn("pipeline", "age-out sweep write failed; next sweep retries", {{"error", c.error().message}});
@@ -652,22 +747,56 @@ Result<scoring::EpochMicros> Pipeline::ApplyLabel(std::string_view account_id, s
   auto p = ResolvePartition(account_id, &found);
   if (!p) return p.error();
   auto* slot = table_->slot(*p);
-  std::lock_guard lock(slot->mu);
-  if (!table_->Serving(*p)) return Unavailable(*p, table_->Statuses()[*p]);
-  const auto now = deps_.clock->NowMicros();
-  // A synthetic, unique event id: labels sit in event-time order like events.
-  const std::string id = "label-" + std::to_string(now) + "-" + std::to_string(label_seq_.fetch_add(1));
-  const auto scoring = deps_.scoring->Get();
-  BatchProcessor processor(*deps_.store, options_);
-  auto result = processor.ProcessLabel(*p, std::string(account_id),
-                                       scoring::LabelEvent(id, now, label, std::string(note)), *scoring);
-  if (!result) return result.error();
-  if (auto s = deps_.store->Commit(result->write); !s) {
-    deps_.metrics->StoreWriteFailure();
-    return s.error();
+  // Each label below may hold its HTTP thread for label_ack_timeout.
+  if (labels_waiting_.fetch_add(1) >= options_.max_labels_waiting) {
+    labels_waiting_.fetch_sub(1);
+    return Error{"unavailable", "other labels are waiting for the broker; nothing applied"};
   }
-  BatchProcessor::Record(result->outcome, *deps_.metrics, now);
-  deps_.publisher->Notify(static_cast<int64_t>(result->write.outbox.size()));
+  struct Leave {
+    std::atomic<int>& n;
+    ~Leave() { n.fetch_sub(1); }
+  } leave{labels_waiting_};
+  std::shared_ptr<DirectAck> ack;
+  const auto now = deps_.clock->NowMicros();
+  {
+    std::lock_guard lock(slot->mu);
+    if (!table_->Serving(*p)) return Unavailable(*p, table_->Statuses()[*p]);
+    // A synthetic, unique event id: labels sit in event-time order like events.
+    const std::string id = "label-" + std::to_string(now) + "-" + std::to_string(label_seq_.fetch_add(1));
+    const auto scoring = deps_.scoring->Get();
+    BatchProcessor processor(*deps_.store, options_);
+    auto result = processor.ProcessLabel(*p, std::string(account_id),
+                                         scoring::LabelEvent(id, now, label, std::string(note)), *scoring);
+    if (!result) return result.error();
+    const int64_t epoch = slot->epoch.load();
+    if (epoch >= 0) result->write.epoch = epoch;
+    std::vector<uint64_t> seqs;
+    if (auto s = deps_.store->Commit(result->write, &seqs); !s) {
+      deps_.metrics->StoreWriteFailure();
+      return s.error();
+    }
+    BatchProcessor::Record(result->outcome, *deps_.metrics, now);
+    deps_.publisher->Notify(static_cast<int64_t>(result->write.outbox.size()));
+    // The label is durable here. It reaches the next owner only through
+    // the changelog, so its account record goes out at once rather than
+    // behind the partition's RiskUpdate backlog, and the answer waits for
+    // the broker (daemon/pipeline/README.md, "Labels").
+    if (!options_.changelog_topic.empty()) {
+      const auto& outbox = result->write.outbox;
+      for (size_t i = 0; i < outbox.size() && i < seqs.size(); ++i) {
+        if (outbox[i].topic != options_.changelog_topic || outbox[i].key != account_id || outbox[i].tombstone) continue;
+        auto produced = deps_.publisher->ProduceLabel(*p, epoch, outbox[i], seqs[i]);
+        if (!produced) return Error{"not_acknowledged", produced.error().message};
+        ack = std::move(*produced);
+      }
+    }
+  }
+  if (ack) {
+    // Not under the partition's mutex: the poll thread goes on meanwhile.
+    if (auto offset = ack->Wait(options_.label_ack_timeout); !offset) {
+      return Error{"not_acknowledged", offset.error().message};
+    }
+  }
   return now;
 }
 

@@ -73,7 +73,12 @@ class Pipeline final : public kafka::RebalanceListener {
   Result<std::optional<scoring::AccountState>> ReadShadowAccount(std::string_view account_id,
                                                                  std::string_view shadow_version);
   // Applies an analyst label at the clock's now, serialized with the
-  // account's events, fsynced before it returns; returns the label's time.
+  // account's events, fsynced, and (with a changelog) its account record
+  // acknowledged by the broker before it returns; returns the label's time.
+  // Error "not_acknowledged": applied and durable here, but the broker did
+  // not acknowledge its changelog record within label_ack_timeout (it is
+  // published later; the caller should retry: a label applied again
+  // changes nothing that matters).
   Result<scoring::EpochMicros> ApplyLabel(std::string_view account_id, scoring::Label label, std::string_view note);
 
   PipelineReadiness Ready() const;
@@ -106,9 +111,19 @@ class Pipeline final : public kafka::RebalanceListener {
   // `from_assignment`: called inside OnAssigned, whose start positions
   // assign the partitions found active; otherwise Activate assigns them.
   void CheckOwnership(const std::vector<kafka::TopicPartition>& tps, bool from_assignment);
-  // Serves `partition` from now on (after its catch-up) and, outside
-  // OnAssigned, assigns it to the fetcher at its next offsets.
+  // Claims the partition (when there is a changelog; a failed claim leaves
+  // it kChecking), then serves it from now on (after its catch-up) and,
+  // outside OnAssigned, assigns it to the fetcher at its next offsets.
   void Activate(int32_t partition, bool from_assignment);
+  // Claims the partition's changelog (fencing): a claim record at this
+  // state's checkpoint; its epoch when it landed there, else an error
+  // (broker away, or records this state lacks came first).
+  Result<int64_t> Claim(int32_t partition);
+  // An active partition whose changelog showed another writer's record
+  // among ours: not served, its changelog closed, paused, and restored
+  // (verified from the checkpoint; from the beginning if a record there is
+  // not fenced), then claimed anew.
+  void Recheck(int32_t partition);
   // Serves a catching-up partition once its offsets reached their targets.
   void CheckCaughtUp(int32_t partition);
   void OnRestoreFinished(const RestoreResult& result);
@@ -163,6 +178,7 @@ class Pipeline final : public kafka::RebalanceListener {
   std::chrono::steady_clock::time_point next_recommit_{};
 
   std::atomic<uint64_t> label_seq_{0};
+  std::atomic<int> labels_waiting_{0};  // labels in ApplyLabel (max_labels_waiting)
   mutable std::mutex ready_mu_;
   PipelineReadiness ready_{false, "starting"};
 };

@@ -54,6 +54,17 @@ struct PipelineOptions {
   // kafka.standby_replicas: > 0 follows, as a standby, the changelog of the
   // partitions SetStandbyPlan names (which the membership view computes).
   int standby_replicas = 0;
+  // How long an analyst label waits for the broker to acknowledge its
+  // changelog record before the API answers 503 (the label stays applied
+  // here and is published later; the client retries).
+  std::chrono::milliseconds label_ack_timeout{5'000};
+  // At most this many labels wait for their acknowledgement at once; more
+  // are refused (503, nothing applied). A wait holds an HTTP thread, and
+  // during an outage labels must not take every thread from evaluate.
+  int max_labels_waiting = 2;
+  // How long an owner's claim of a partition (fencing) waits for the
+  // broker's acknowledgement before the partition is checked again.
+  std::chrono::milliseconds claim_timeout{10'000};
 };
 
 }  // namespace riskd::pipeline

@@ -8,6 +8,7 @@
 #include "daemon/kafka/partition_reader.h"
 #include "daemon/log/log.h"
 #include "daemon/metrics/metrics.h"
+#include "daemon/pipeline/fencing.h"
 #include "daemon/pipeline/publisher.h"
 #include "daemon/store/changelog.h"
 
@@ -149,6 +150,15 @@ RestoreResult Restorer::Execute(const Job& job) {
             {{"partition", partition_text}, {"from", full ? "beginning" : std::to_string(*job.from)},
              {"to", std::to_string(hi)}});
 
+  // Fencing: the newest ownership epoch applied; from the state's own when
+  // it resumes from its checkpoint.
+  int64_t newest = 0;
+  if (!full) {
+    auto stored = store_.GetChangelogEpoch(p);
+    if (!stored) return fail(RestoreOutcome::kFailed, stored.error().message);
+    newest = stored->value_or(0);
+  }
+  int64_t fenced = 0;
   bool verifying = !full;  // still only our own records since the checkpoint
   std::optional<store::changelog::Offsets> offsets;
   std::vector<store::RestoreOp> ops;
@@ -184,6 +194,15 @@ RestoreResult Restorer::Execute(const Job& job) {
         ++skipped;
         continue;
       }
+      const auto fence = Fence(newest, rec->kind == store::changelog::Record::Kind::kClaim, rec->epoch, m.offset);
+      newest = fence.newest;
+      if (fence.verdict != FenceVerdict::kApply) {
+        // A previous owner's record that landed after a newer owner's, or a
+        // claim that lost: not part of the partition's state, whoever wrote it.
+        metrics_.ChangelogFenced(fence.verdict == FenceVerdict::kInvalidClaim);
+        ++fenced;
+        continue;
+      }
       if (verifying) {
         if (rec->writer == store_.writer_id()) continue;  // local state holds it already
         verifying = false;
@@ -205,6 +224,7 @@ RestoreResult Restorer::Execute(const Job& job) {
           ops.push_back({std::move(rec->key), std::nullopt});
           ++r.accounts;
           break;
+        case store::changelog::Record::Kind::kClaim: break;  // its epoch is all it holds
       }
     }
     if (restart_full) {
@@ -215,6 +235,7 @@ RestoreResult Restorer::Execute(const Job& job) {
       full = true;
       next = lo;
       r.records = r.accounts = 0;
+      newest = 0;
       offsets.reset();
       continue;
     }
@@ -235,6 +256,10 @@ RestoreResult Restorer::Execute(const Job& job) {
   if (!ops.empty()) {
     if (auto s = store_.ApplyRestoreBatch(p, ops); !s) return fail(RestoreOutcome::kFailed, s.error().message);
   }
+  if (fenced > 0) {
+    log::Warn("restore", "changelog records of an older ownership epoch were dropped (fenced)",
+              {{"partition", partition_text}, {"fenced", std::to_string(fenced)}});
+  }
   if (skipped > 0) {
     log::Warn("restore", "changelog records riskd did not write were skipped",
               {{"partition", partition_text}, {"skipped", std::to_string(skipped)}});
@@ -250,7 +275,9 @@ RestoreResult Restorer::Execute(const Job& job) {
   }
   auto held = store_.CountOutbox(p, topic);
   if (!held) return fail(RestoreOutcome::kFailed, held.error().message);
-  if (auto s = store_.FinishRestore(p, offsets, hi, topic); !s) return fail(RestoreOutcome::kFailed, s.error().message);
+  if (auto s = store_.FinishRestore(p, offsets, hi, topic, newest); !s) {
+    return fail(RestoreOutcome::kFailed, s.error().message);
+  }
   publisher_.Dropped(*held);
   r.seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
   r.outcome = RestoreOutcome::kRestored;

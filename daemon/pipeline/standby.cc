@@ -5,6 +5,7 @@
 #include "daemon/kafka/assigned_reader.h"
 #include "daemon/log/log.h"
 #include "daemon/metrics/metrics.h"
+#include "daemon/pipeline/fencing.h"
 #include "daemon/pipeline/publisher.h"
 
 namespace riskd::pipeline {
@@ -209,6 +210,11 @@ std::optional<StandbyFollower::Followed> StandbyFollower::Begin(int32_t p) {
             {{"partition", pt}, {"from", full ? "beginning" : std::to_string(from)}, {"end", std::to_string(hi)}});
   Followed f;
   f.next = from;
+  if (!full) {
+    auto epoch = store_.GetChangelogEpoch(p);
+    if (!epoch) return retry_later("cannot read the partition's epoch", epoch.error().message, 1);
+    f.newest_epoch = epoch->value_or(0);
+  }
   f.checkpointed_at = SteadyClock::now();
   return f;
 }
@@ -223,10 +229,18 @@ void StandbyFollower::Apply(const std::vector<kafka::ConsumedMessage>& messages)
     f.dirty = true;
     auto rec = store::changelog::Classify(m.key, m.null_value, m.value, m.headers);
     if (!rec) continue;  // not riskd's; a restore skips it too
+    // The same fencing rule as a restore (fencing.h).
+    const auto fence = Fence(f.newest_epoch, rec->kind == store::changelog::Record::Kind::kClaim, rec->epoch, m.offset);
+    f.newest_epoch = fence.newest;
+    if (fence.verdict != FenceVerdict::kApply) {
+      metrics_.ChangelogFenced(fence.verdict == FenceVerdict::kInvalidClaim);
+      continue;
+    }
     switch (rec->kind) {
       case store::changelog::Record::Kind::kOffsets: f.offsets = std::move(rec->offsets); break;
       case store::changelog::Record::Kind::kAccount: f.ops.push_back({std::move(rec->key), std::move(rec->value)}); break;
       case store::changelog::Record::Kind::kTombstone: f.ops.push_back({std::move(rec->key), std::nullopt}); break;
+      case store::changelog::Record::Kind::kClaim: break;
     }
   }
 }
@@ -243,7 +257,7 @@ Status StandbyFollower::Checkpoint(int32_t p, Followed& f) {
   if (auto s = WriteOps(p, f); !s) return s;
   auto held = store_.CountOutbox(p, options_.changelog_topic);
   if (!held) return held.error();
-  if (auto s = store_.FinishRestore(p, f.offsets, f.next, options_.changelog_topic); !s) return s;
+  if (auto s = store_.FinishRestore(p, f.offsets, f.next, options_.changelog_topic, f.newest_epoch); !s) return s;
   publisher_.Dropped(*held);
   f.offsets.reset();  // stored now
   f.dirty = false;

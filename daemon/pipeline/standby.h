@@ -94,6 +94,7 @@ class StandbyFollower {
     std::vector<store::RestoreOp> ops;                 // read, not yet written
     std::chrono::steady_clock::time_point checkpointed_at;
     int64_t applied = 0;  // records applied since the follow started
+    int64_t newest_epoch = 0;  // fencing: the newest ownership epoch applied
   };
   void Run();
   // Starts following `p` (reads its checkpoint, may begin a full restore).

@@ -1,6 +1,7 @@
 #include "daemon/store/changelog.h"
 
 #include <charconv>
+#include <vector>
 
 namespace riskd::store::changelog {
 
@@ -53,14 +54,48 @@ OutboxEntry OffsetsEntry(const std::string& topic, int32_t partition, const std:
   return e;
 }
 
+OutboxEntry ClaimEntry(const std::string& topic, int32_t partition, const std::string& writer, int64_t epoch) {
+  OutboxEntry e{topic, kClaimKey, std::to_string(epoch),
+                {{std::string(kKindHeader), std::string(kClaimKind)}, {std::string(kWriterHeader), writer}}};
+  e.partition = partition;
+  SetEpoch(e.headers, epoch);
+  return e;
+}
+
+void SetEpoch(std::vector<Header>& headers, int64_t epoch) {
+  std::erase_if(headers, [](const Header& h) { return h.first == kEpochHeader; });
+  headers.emplace_back(std::string(kEpochHeader), std::to_string(epoch));
+}
+
+std::optional<int64_t> ParseEpoch(std::string_view text) {
+  int64_t epoch = 0;
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), epoch);
+  if (ec != std::errc() || ptr != text.data() + text.size() || epoch < 0) return std::nullopt;
+  return epoch;
+}
+
 std::optional<Record> Classify(std::string_view key, bool null_value, std::string_view value,
                                const std::vector<Header>& headers) {
   Record r;
   r.key.assign(key);
+  int epochs = 0;
   for (const auto& [name, v] : headers) {
     if (name == kWriterHeader) r.writer = v;
+    if (name == kEpochHeader) {
+      auto epoch = ParseEpoch(v);
+      if (!epoch || ++epochs > 1) return std::nullopt;
+      r.epoch = *epoch;
+    }
   }
   for (const auto& [name, v] : headers) {
+    if (name == kKindHeader && v == kClaimKind) {
+      // A claim names its epoch twice (value and header): they must agree.
+      auto epoch = ParseEpoch(value);
+      if (null_value || epochs != 1 || !epoch || *epoch != r.epoch) return std::nullopt;
+      r.kind = Record::Kind::kClaim;
+      return r;
+    }
     if (name == kKindHeader && v == kOffsetsKind) {
       auto offsets = DecodeOffsets(value);
       if (!offsets) return std::nullopt;

@@ -8,7 +8,9 @@
 //   'o' + topic               -> 8-byte BE next offset of topic's partition N
 //   'x' + 8-byte BE sequence  -> an OutboxEntry (RiskUpdates, dead letters)
 //   'm' + name                -> per-partition metadata ("changelog_next": the
-//                                changelog checkpoint, 8-byte BE)
+//                                changelog checkpoint, 8-byte BE;
+//                                "changelog_epoch": the newest ownership epoch
+//                                this state wrote or applied, 8-byte BE)
 //
 // Column family `audit`: 8-byte BE time + 8-byte BE sequence -> AuditEntry.
 // Column family `meta`: name -> value (store format version, …).
@@ -29,6 +31,7 @@ inline constexpr char kOutbox = 'x';
 inline constexpr char kPartitionMeta = 'm';
 
 inline constexpr const char* kChangelogCheckpoint = "changelog_next";
+inline constexpr const char* kChangelogEpoch = "changelog_epoch";
 
 inline std::string PartitionCf(int32_t partition) { return "p" + std::to_string(partition); }
 

@@ -261,7 +261,12 @@ Result<std::optional<int64_t>> StateStore::GetNextOffset(int32_t partition, std:
 
 Status StateStore::Commit(const PartitionWrite& write) { return Commit(std::vector<const PartitionWrite*>{&write}); }
 
-Status StateStore::Commit(const std::vector<const PartitionWrite*>& writes) {
+Status StateStore::Commit(const PartitionWrite& write, std::vector<uint64_t>* outbox_seqs) {
+  return Commit(std::vector<const PartitionWrite*>{&write}, outbox_seqs);
+}
+
+Status StateStore::Commit(const std::vector<const PartitionWrite*>& writes, std::vector<uint64_t>* outbox_seqs) {
+  if (outbox_seqs) outbox_seqs->clear();
   rocksdb::WriteBatch batch;
   bool sync = false;
   for (const auto* write : writes) {
@@ -286,8 +291,16 @@ Status StateStore::Commit(const std::vector<const PartitionWrite*>& writes) {
       auto s = batch.Delete(slot->cf, keys::Account(id));
       if (!s.ok()) return IoError(s, "batch delete");
     }
+    if (write->epoch) {
+      std::string v;
+      PutFixed64BE(&v, static_cast<uint64_t>(*write->epoch));
+      auto s = batch.Put(slot->cf, keys::PartitionMeta(keys::kChangelogEpoch), v);
+      if (!s.ok()) return IoError(s, "batch put");
+    }
     for (const auto& entry : write->outbox) {
-      auto s = batch.Put(slot->cf, keys::Outbox(slot->next_seq->fetch_add(1)), EncodeOutbox(entry));
+      const uint64_t seq = slot->next_seq->fetch_add(1);
+      if (outbox_seqs) outbox_seqs->push_back(seq);
+      auto s = batch.Put(slot->cf, keys::Outbox(seq), EncodeOutbox(entry));
       if (!s.ok()) return IoError(s, "batch put");
     }
   }
@@ -379,6 +392,7 @@ Status StateStore::BeginFullRestore(int32_t partition, std::string_view changelo
   auto s = batch.DeleteRange(slot->cf, a, a_end);
   if (s.ok()) s = batch.DeleteRange(slot->cf, o, o_end);
   if (s.ok()) s = batch.Delete(slot->cf, keys::PartitionMeta(keys::kChangelogCheckpoint));
+  if (s.ok()) s = batch.Delete(slot->cf, keys::PartitionMeta(keys::kChangelogEpoch));
   if (s.ok()) s = DropOutboxTopic(impl_->db.get(), slot->cf, changelog_topic, &batch);
   if (!s.ok()) return IoError(s, "begin restore");
   return impl_->Write(&batch, /*force_sync=*/true);
@@ -402,7 +416,8 @@ Status StateStore::ApplyRestoreBatch(int32_t partition, const std::vector<Restor
 
 Status StateStore::FinishRestore(int32_t partition,
                                  const std::optional<std::vector<std::pair<std::string, int64_t>>>& offsets,
-                                 int64_t checkpoint, std::string_view changelog_topic) {
+                                 int64_t checkpoint, std::string_view changelog_topic,
+                                 std::optional<int64_t> epoch) {
   const auto* slot = impl_->Find(partition);
   if (!slot) return Error{"not_found", "partition " + std::to_string(partition) + " not in store"};
   rocksdb::FlushOptions flush;
@@ -423,8 +438,34 @@ Status StateStore::FinishRestore(int32_t partition,
   std::string cp;
   PutFixed64BE(&cp, static_cast<uint64_t>(checkpoint));
   if (s.ok()) s = batch.Put(slot->cf, keys::PartitionMeta(keys::kChangelogCheckpoint), cp);
+  if (s.ok() && epoch) {
+    std::string e;
+    PutFixed64BE(&e, static_cast<uint64_t>(*epoch));
+    s = batch.Put(slot->cf, keys::PartitionMeta(keys::kChangelogEpoch), e);
+  }
   if (s.ok()) s = DropOutboxTopic(impl_->db.get(), slot->cf, changelog_topic, &batch);
   if (!s.ok()) return IoError(s, "finish restore");
+  return impl_->Write(&batch, /*force_sync=*/true);
+}
+
+Result<std::optional<int64_t>> StateStore::GetChangelogEpoch(int32_t partition) const {
+  auto v = GetPartitionMeta(partition, keys::kChangelogEpoch);
+  if (!v) return v.error();
+  if (!v->has_value()) return std::optional<int64_t>();
+  if ((*v)->size() != 8) return Error{"corrupt", "changelog epoch is not 8 bytes"};
+  return std::optional<int64_t>(static_cast<int64_t>(DecodeFixed64BE(**v)));
+}
+
+Status StateStore::RecordClaim(int32_t partition, int64_t epoch, int64_t checkpoint) {
+  const auto* slot = impl_->Find(partition);
+  if (!slot) return Error{"not_found", "partition " + std::to_string(partition) + " not in store"};
+  rocksdb::WriteBatch batch;
+  std::string e, cp;
+  PutFixed64BE(&e, static_cast<uint64_t>(epoch));
+  PutFixed64BE(&cp, static_cast<uint64_t>(checkpoint));
+  auto s = batch.Put(slot->cf, keys::PartitionMeta(keys::kChangelogEpoch), e);
+  if (s.ok()) s = batch.Put(slot->cf, keys::PartitionMeta(keys::kChangelogCheckpoint), cp);
+  if (!s.ok()) return IoError(s, "record claim");
   return impl_->Write(&batch, /*force_sync=*/true);
 }
 

@@ -41,6 +41,9 @@ struct PartitionWrite {
   std::vector<std::pair<std::string, int64_t>> next_offsets;    // input topic -> next offset
   std::vector<OutboxEntry> outbox;                              // to publish after commit
   std::vector<std::string> deleted_accounts;                    // aged out (tombstones in `outbox`)
+  // The owner's epoch of the partition (fencing), stored beside the offsets
+  // it goes with; nullopt: leave the stored one.
+  std::optional<int64_t> epoch;
   // fsync this write even when StoreOptions::sync is off (analyst labels:
   // the API promises they are durable before it answers).
   bool sync = false;
@@ -101,11 +104,15 @@ class StateStore {
   // Applies `write` atomically (one WriteBatch, WAL on). Outbox entries get
   // increasing sequence numbers. On error nothing of it is applied.
   Status Commit(const PartitionWrite& write);
+  // The same, reporting the outbox sequence given to each entry of
+  // `write.outbox`, in order (an analyst label's record is also produced
+  // at once; the publisher must know which outbox entry it stands for).
+  Status Commit(const PartitionWrite& write, std::vector<uint64_t>* outbox_seqs);
   // The same for several partitions' writes at once (one WriteBatch over
   // their column families: all durable or none; synced when any asks).
   // The poll loop commits a whole poll batch this way: one WAL write and
   // one write-group round instead of one per partition.
-  Status Commit(const std::vector<const PartitionWrite*>& writes);
+  Status Commit(const std::vector<const PartitionWrite*>& writes, std::vector<uint64_t>* outbox_seqs = nullptr);
 
   // Up to `max` outbox entries of `partition` with seq > `after_seq`, in order.
   Result<std::vector<OutboxItem>> ReadOutbox(int32_t partition, uint64_t after_seq, size_t max) const;
@@ -136,8 +143,18 @@ class StateStore {
   // `offsets` (from the last offsets record read; nullopt: keep them), the
   // checkpoint to `checkpoint`, and drops undelivered changelog entries of
   // `changelog_topic` (local state is the changelog's now).
+  // `epoch`: the newest ownership epoch the restore applied (fencing;
+  // nullopt: keep the stored one).
   Status FinishRestore(int32_t partition, const std::optional<std::vector<std::pair<std::string, int64_t>>>& offsets,
-                       int64_t checkpoint, std::string_view changelog_topic);
+                       int64_t checkpoint, std::string_view changelog_topic,
+                       std::optional<int64_t> epoch = std::nullopt);
+  // The newest ownership epoch of `partition` this state wrote under or
+  // applied from the changelog; nullopt: none (0 for the fencing rule).
+  Result<std::optional<int64_t>> GetChangelogEpoch(int32_t partition) const;
+  // An owner's claim landed where it had to (daemon/pipeline/README.md,
+  // "Fencing"): records `epoch` and the checkpoint just past the claim in
+  // one synced write.
+  Status RecordClaim(int32_t partition, int64_t epoch, int64_t checkpoint);
 
   Status PutPartitionMeta(int32_t partition, std::string_view name, std::string_view value);
   Result<std::optional<std::string>> GetPartitionMeta(int32_t partition, std::string_view name) const;

@@ -319,5 +319,16 @@ TEST(PartitionerTest, KnownValues) {
   EXPECT_FALSE(ParsePartitioner("nope").has_value());
 }
 
+TEST(ProducerTest, MessageTimeoutStaysBelowTheSessionTimeout) {
+  // riskd's default session timeout (10 s): 7.5 s.
+  EXPECT_EQ(DefaultMessageTimeoutMs({}), 7'500);
+  // The operator's session timeout counts (the last value wins, as in librdkafka).
+  EXPECT_EQ(DefaultMessageTimeoutMs({{"session.timeout.ms", "45000"}}), 33'750);
+  EXPECT_EQ(DefaultMessageTimeoutMs({{"session.timeout.ms", "6000"}, {"session.timeout.ms", "3000"}}), 2'000);
+  // Never below a second.
+  EXPECT_EQ(DefaultMessageTimeoutMs({{"session.timeout.ms", "1500"}}), 1'000);
+  EXPECT_EQ(DefaultMessageTimeoutMs({{"session.timeout.ms", "bogus"}}), 7'500);
+}
+
 }  // namespace
 }  // namespace riskd::kafka

@@ -52,10 +52,14 @@ TEST(WriteFailureTest, FailedWritesPauseAndRetryWithoutLosingOrDoubleCounting) {
   const auto stream = it::RandomStream(5, 300, 40, now - 2 * scoring::kDay);
 
   store::FaultInjectingWriter writer;
-  writer.FailNextWrites(4);  // the first batches fail
   {
     app::Daemon daemon(app::DaemonOptions{(dir / "riskd.yaml").string(), nullptr, &writer});
     ASSERT_TRUE(daemon.Start().ok());
+    // Once the partitions are claimed (their claims are store writes too),
+    // the first batches fail.
+    for (int i = 0; i < 600 && !daemon.Ready().ready; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ASSERT_TRUE(daemon.Ready().ready) << daemon.Ready().reason;
+    writer.FailNextWrites(4);
     it::TestProducer producer((*cluster)->bootstrap());
     for (const auto& e : stream) producer.Produce("account-events", e.account_id(), it::JsonValue(e));
     ASSERT_EQ(producer.Flush(), 0);

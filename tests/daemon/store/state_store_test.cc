@@ -371,6 +371,33 @@ TEST_F(StateStoreTest, IncrementalRestoreKeepsOffsetsWhenNoOffsetsRecordWasRead)
   EXPECT_TRUE(store->GetAccount(0, "acct-9")->has_value());
 }
 
+TEST_F(StateStoreTest, OwnershipEpochIsStoredWithOffsetsClaimsAndRestores) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store->AddPartition(2).ok());
+  EXPECT_FALSE(store->GetChangelogEpoch(2)->has_value());
+  // An owner's claim: epoch and the checkpoint past it, together.
+  ASSERT_TRUE(store->RecordClaim(2, 40, 41).ok());
+  EXPECT_EQ(store->GetChangelogEpoch(2)->value_or(-1), 40);
+  EXPECT_EQ(store->GetChangelogCheckpoint(2)->value_or(-1), 41);
+  // A batch carries it beside its offsets; a batch without one keeps it.
+  PartitionWrite w = SampleWrite(2, 7);
+  w.epoch = 40;
+  std::vector<uint64_t> seqs;
+  ASSERT_TRUE(store->Commit(w, &seqs).ok());
+  ASSERT_EQ(seqs.size(), w.outbox.size());
+  auto outbox = store->ReadOutbox(2, 0, 10);
+  ASSERT_TRUE(outbox.ok());
+  ASSERT_EQ(outbox->size(), 1u);
+  EXPECT_EQ(outbox->front().seq, seqs[0]);
+  ASSERT_TRUE(store->Commit(SampleWrite(2, 8)).ok());
+  EXPECT_EQ(store->GetChangelogEpoch(2)->value_or(-1), 40);
+  // A restore records the newest epoch it applied; a full restore starts over.
+  ASSERT_TRUE(store->FinishRestore(2, std::nullopt, 95, "cl", 90).ok());
+  EXPECT_EQ(store->GetChangelogEpoch(2)->value_or(-1), 90);
+  ASSERT_TRUE(store->BeginFullRestore(2, "cl").ok());
+  EXPECT_FALSE(store->GetChangelogEpoch(2)->has_value());
+}
+
 TEST_F(StateStoreTest, CommitDeletesAgedOutAccounts) {
   auto store = OpenStore();
   ASSERT_TRUE(store->AddPartition(0).ok());

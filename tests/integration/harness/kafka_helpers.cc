@@ -1,6 +1,7 @@
 #include "tests/integration/harness/kafka_helpers.h"
 
 #include <stdexcept>
+#include <set>
 #include <thread>
 
 #include <librdkafka/rdkafka.h>
@@ -188,15 +189,18 @@ bool WaitCaughtUp(const std::string& bootstrap, const std::string& group, const 
 
 bool WaitChangelogPublished(const std::string& bootstrap, const std::string& changelog, int partitions,
                             std::chrono::seconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    const auto hw = HighWatermarks(bootstrap, changelog);
-    int filled = 0;
-    for (const auto& [p, h] : hw) filled += h > 0;
-    if (filled >= partitions) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-  }
-  return false;
+  // State, not only owners' claims (which every partition gets at once).
+  TopicReader reader(bootstrap, changelog);
+  std::set<int32_t> filled;
+  size_t seen = 0;
+  return reader.ReadUntil(
+      [&](const std::vector<kafka::ConsumedMessage>& messages) {
+        for (; seen < messages.size(); ++seen) {
+          if (HeaderValue(messages[seen], "riskd-changelog") != "claim") filled.insert(messages[seen].partition);
+        }
+        return filled.size() >= static_cast<size_t>(partitions);
+      },
+      timeout);
 }
 
 std::string HeaderValue(const kafka::ConsumedMessage& m, const std::string& name) {

@@ -68,7 +68,8 @@ bool WaitCaughtUp(const std::string& bootstrap, const std::string& group, const 
                   std::chrono::seconds timeout);
 
 // Waits until every one of `partitions` partitions of `changelog` holds
-// records (each instance has published some of its partitions' state).
+// records other than owners' claims (each instance has published some of
+// its partitions' state).
 bool WaitChangelogPublished(const std::string& bootstrap, const std::string& changelog, int partitions,
                             std::chrono::seconds timeout);
 
