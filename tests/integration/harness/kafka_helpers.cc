@@ -37,7 +37,10 @@ int PartitionCount(rd_kafka_t* rk, const std::string& topic) {
 
 TestProducer::TestProducer(const std::string& bootstrap, kafka::Properties extra) {
   kafka::ProducerOptions options;
-  options.properties = {{"bootstrap.servers", bootstrap}, {"linger.ms", "20"}, {"log_level", "3"}};
+  // An outside producer: librdkafka's own delivery timeout (5 minutes), not
+  // the short one riskd gives its producer, so it outlasts a test's outage.
+  options.properties = {
+      {"bootstrap.servers", bootstrap}, {"linger.ms", "20"}, {"log_level", "3"}, {"message.timeout.ms", "300000"}};
   options.properties.insert(options.properties.end(), extra.begin(), extra.end());
   options.flush_timeout = std::chrono::milliseconds(120'000);
   auto p = kafka::Producer::Create(options, this);
