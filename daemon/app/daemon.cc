@@ -7,9 +7,12 @@
 #include "daemon/cluster/account_router.h"
 #include "daemon/cluster/forwarder.h"
 #include "daemon/cluster/membership.h"
+#include "daemon/config/config.h"
+#include "daemon/config/reload_scope.h"
 #include "daemon/http/listeners.h"
 #include "daemon/http/server.h"
 #include "daemon/kafka/embedded_cluster.h"
+#include "daemon/kafka/owned_topic.h"
 #include "daemon/kafka/producer.h"
 #include "daemon/log/log.h"
 #include "daemon/metrics/metrics.h"
@@ -40,6 +43,11 @@ Status Daemon::Start() {
       {"metrics", &Daemon::StartMetrics},
       // The Kafka clients need a broker address.
       {"embedded_kafka", &Daemon::StartEmbeddedKafka},
+      // The topics riskd owns exist, right, before any client can touch
+      // them: a broker that auto-creates topics would otherwise create the
+      // changelog on the producer's first metadata request, with the
+      // broker's default partition count.
+      {"kafka_topics", &Daemon::EnsureKafkaTopics},
       // Outputs flow before inputs: what a crash left in the outbox is
       // republished ahead of anything new for the same account.
       {"producer", &Daemon::StartProducer},
@@ -151,6 +159,18 @@ Status Daemon::StartEmbeddedKafka() {
   return OkStatus();
 }
 
+Status Daemon::EnsureKafkaTopics() {
+  if (settings_.embedded_kafka || settings_.pipeline.changelog_topic.empty()) return OkStatus();
+  kafka::OwnedTopicSpec changelog;
+  changelog.topic = settings_.pipeline.changelog_topic;
+  changelog.mirror = settings_.consumer.topics;
+  auto ensured = kafka::EnsureOwnedTopic(settings_.consumer.properties, changelog, settings_.consumer.broker_timeout);
+  // No input topic yet: the consumer's co-partitioning check names them.
+  if (!ensured && ensured.error().code == "missing_input") return OkStatus();
+  if (!ensured) return ensured.error();
+  return OkStatus();
+}
+
 Status Daemon::StartProducer() {
   pipeline::PublisherOptions options;
   options.decisions_topic = settings_.pipeline.decisions_topic;
@@ -234,9 +254,12 @@ std::shared_ptr<const pipeline::ScoringSnapshot> Daemon::SnapshotOf(const Settin
 
 std::string Daemon::kafka_bootstrap() const { return embedded_ ? embedded_->bootstrap() : ""; }
 
-void Daemon::SetRunning(const Settings& settings) {
+void Daemon::SetRunning(const Settings& settings, std::vector<std::string> restart_required,
+                        std::shared_ptr<const config::Config> file) {
   auto running = std::make_shared<http::RunningConfig>();
   running->config = settings.config;
+  running->restart_required = std::move(restart_required);
+  running->file = file ? std::move(file) : settings.config;
   running->engine = std::make_shared<const scoring::Engine>(settings.scoring);
   running->version = settings.config_version;
   if (settings.shadow_scoring) {
@@ -299,24 +322,42 @@ http::ReloadOutcome Daemon::ReloadConfig() {
     log::Warn("app", "config reload refused; the running config stays", {{"problems", std::to_string(out.problems.size())}});
     return out;
   }
-  // Scoring, policy and thresholds take effect at once (next batch, next
-  // request); Kafka, state and listener settings need a restart.
-  scoring_->Set(SnapshotOf(*settings));
-  SetRunning(*settings);
+  // Scoring, policy, tokens and the log level take effect at once (next
+  // batch, next request); the other keys were read once at startup
+  // (listeners, Kafka, state, cluster) and keep their started values until
+  // a restart: what runs is the started config with the file's live keys
+  // (config/reload_scope.h), and its version is the configVersion. The
+  // keys left waiting are named in the answer, never silently dropped.
+  config::ReloadPlan plan = config::PlanReload(*settings_.config, *settings->config);
+  auto running_config = std::make_shared<const config::Config>(std::move(plan.running));
+  Settings applied = *settings;
+  applied.config = running_config;
+  applied.config_version = config::ConfigVersion(*running_config);
+  applied.scoring = std::shared_ptr<const scoring::ScoringConfig>(running_config, &running_config->scoring);
+  scoring_->Set(SnapshotOf(applied));
+  SetRunning(applied, plan.restart_required, settings->config);
+  if (log::Level level; log::ParseLevel(running_config->log.level, &level)) log::SetLevel(level);
   if (metrics_) {
     metrics_->ConfigReload(true);
-    metrics_->SetConfigVersion(settings->config_version);
+    metrics_->SetConfigVersion(applied.config_version);
   }
+  std::string waiting;
+  for (const auto& key : plan.restart_required) waiting += (waiting.empty() ? "" : ",") + key;
   log::Info("app", "config reloaded",
-            {{"config_version", settings->config_version},
-             {"shadow_config_version", settings->shadow_scoring ? settings->shadow_version : "none"}});
+            {{"config_version", applied.config_version},
+             {"shadow_config_version", settings->shadow_scoring ? settings->shadow_version : "none"},
+             {"restart_required", waiting.empty() ? "none" : waiting}});
   out.ok = true;
-  out.version = settings->config_version;
+  out.version = applied.config_version;
+  out.restart_required = std::move(plan.restart_required);
   return out;
 }
 
 http::Readiness Daemon::Ready() {
   if (!store_) return {false, "state not open"};
+  // A full state disk or a RocksDB background error: consumption is paused
+  // (writes are refused) until the store recovers (daemon/store).
+  if (auto health = store_->Health(); !health.writable) return {false, health.reason};
   if (!pipeline_) return {false, "not consuming yet"};
   auto r = pipeline_->Ready();
   return {r.ready, r.reason};

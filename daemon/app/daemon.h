@@ -94,6 +94,7 @@ class Daemon final : public http::ApiBackend {
   Status OpenStore();
   Status StartMetrics();
   Status StartEmbeddedKafka();
+  Status EnsureKafkaTopics();
   Status StartProducer();
   Status StartConsumer();
   Status StartRouting();
@@ -101,7 +102,10 @@ class Daemon final : public http::ApiBackend {
   Status StartTelemetry();
   Status StartMembership();
 
-  void SetRunning(const Settings& settings);
+  // Publishes what runs. `restart_required`: keys the file (`file`, null:
+  // settings.config) changed that wait for a restart.
+  void SetRunning(const Settings& settings, std::vector<std::string> restart_required = {},
+                  std::shared_ptr<const config::Config> file = nullptr);
   static std::shared_ptr<const pipeline::ScoringSnapshot> SnapshotOf(const Settings& settings);
 
   DaemonOptions options_;

@@ -79,6 +79,9 @@ Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>*
   s.store.sync = config->state.sync;
   s.store.block_cache_bytes = static_cast<size_t>(config->state.block_cache_bytes);
   s.store.write_buffer_bytes = static_cast<size_t>(config->state.write_buffer_bytes);
+  s.store.min_free_bytes = config->state.min_free_bytes;
+  s.store.audit_retention = config->audit.retention;
+  s.store.audit_max_bytes = config->audit.max_bytes;
   // The longest window any state is needed for: familiar contexts (90 d by
   // default), taints, or the duplicate window, whichever is longest.
   s.store.max_idle = std::max({config->scoring.familiar_window, config->scoring.taint_period,

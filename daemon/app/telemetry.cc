@@ -119,6 +119,9 @@ void Telemetry::RefreshStore() {
   f.write_stops = s.write_stops;
   f.write_stall_micros = s.write_stall_micros;
   f.background_errors = s.background_errors;
+  const store::StorageHealth health = store_.Health();
+  f.storage_writable = health.writable;
+  f.disk_free_bytes = health.free_bytes;
   metrics_.SetRocksDb(f);
 }
 

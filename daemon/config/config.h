@@ -64,6 +64,16 @@ struct StateConfig {
   bool sync = false;                            // fsync the WAL on every batch
   std::int64_t block_cache_bytes = 64 << 20;    // shared LRU block cache
   std::int64_t write_buffer_bytes = 64 << 20;   // memtables, all column families
+  // Writes that grow the state stop (riskd unready, consumption paused)
+  // while the state filesystem has less than this available; 0: no reserve.
+  std::int64_t min_free_bytes = std::int64_t{256} << 20;
+};
+
+struct AuditConfig {
+  // The audit trail (one record per evaluate, feedback, reload) keeps this
+  // long, and at most max_bytes on disk (the oldest go first).
+  scoring::DurationMicros retention = 30 * scoring::kDay;
+  std::int64_t max_bytes = std::int64_t{1} << 30;
 };
 
 struct TlsConfig {
@@ -125,6 +135,7 @@ struct Config {
   LogConfig log;
   ReadinessConfig readiness;
   ClusterConfig cluster;
+  AuditConfig audit;
   // scoring.shadow_config: a candidate config file evaluated beside the live
   // one, never affecting answers (issue 7). Empty: none. A riskd config file
   // of its own; only its scoring.* and policy.* matter (the rest, including
@@ -168,6 +179,11 @@ LoadResult LoadConfig(const std::string& path, const LoadOptions& options = {});
 // config (every key in table order, maps sorted): the same for the same
 // effective config whatever the key order or spelling of the file
 // (`64MiB` or `67108864`, `1h` or `60m`), across runs and machines.
+// Every secret (token digests, secret-looking kafka.properties, secret
+// keys) enters the hash as its key name, not its value: the version is
+// public (riskd_config_info on /metrics, every answer), and a hash over a
+// secret is an offline oracle for guessing it. So a change of a secret
+// alone does not change the version.
 std::string ConfigVersion(const Config& config);
 
 enum class DumpFormat { kYaml, kJson };

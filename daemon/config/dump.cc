@@ -1,7 +1,7 @@
 // DumpEffective and ConfigVersion: both walk the key table into one small
-// tree and print it. The unredacted JSON print is canonical (table order,
-// kafka.properties sorted, values in one spelling each), so its SHA-256 is
-// the configVersion.
+// tree and print it. The JSON print is canonical (table order,
+// kafka.properties sorted, values in one spelling each), so its SHA-256,
+// with every secret replaced by its key name, is the configVersion.
 #include <openssl/evp.h>
 
 #include <cmath>
@@ -14,6 +14,25 @@ namespace riskd::config {
 namespace {
 
 constexpr const char* kRedacted = "<redacted>";
+
+// What a secret value becomes in a tree.
+enum class Secrets {
+  kKeep,     // the value itself (--check-config's dump, the sample file check)
+  kRedact,   // "<redacted>" (GET /v1/config, logs)
+  kKeyName,  // the key's own name (configVersion: public, on /metrics, so
+             // it must not be a hash over secrets — a dictionary of
+             // candidate token digests could be tested against it offline)
+};
+
+// The text a secret at `path` with `value` is printed as.
+std::string SecretText(Secrets mode, const std::string& path, const std::string& value) {
+  switch (mode) {
+    case Secrets::kKeep: return value;
+    case Secrets::kRedact: return kRedacted;
+    case Secrets::kKeyName: return path;
+  }
+  return kRedacted;
+}
 
 struct Tree {
   enum class Type {
@@ -50,8 +69,12 @@ struct Tree {
   }
 };
 
+// librdkafka properties holding secrets or key material: sasl.password,
+// ssl.key.password, ssl.keystore.password, ssl.key.pem, sasl.jaas.config,
+// sasl.oauthbearer.client.secret, ... (paths such as ssl.key.location are
+// not secret).
 bool LooksSecret(const std::string& property) {
-  for (const char* word : {"password", "secret", "token", "oauthbearer.config", "key.pem", "ssl_key"}) {
+  for (const char* word : {"password", "secret", "token", "oauthbearer.config", "key.pem", "ssl_key", "jaas"}) {
     if (property.find(word) != std::string::npos) return true;
   }
   return false;
@@ -61,7 +84,7 @@ std::string Formatted(scoring::KnobKind kind, void* target) {
   return scoring::FormatKnobValue(scoring::Knob{"", kind, target, ""});
 }
 
-Tree Value(const Key& key, bool redact) {
+Tree Value(const Key& key, Secrets secrets) {
   using T = Tree::Type;
   switch (key.kind) {
     case KeyKind::kBool:
@@ -103,18 +126,23 @@ Tree Value(const Key& key, bool redact) {
       Tree map;
       for (const auto& [name, value] : *static_cast<std::map<std::string, std::string>*>(key.target)) {
         map.entries.emplace_back(
-            name, Tree::Scalar(T::kString, redact && LooksSecret(name) ? kRedacted : value));
+            name, Tree::Scalar(T::kString, LooksSecret(name) ? SecretText(secrets, key.path + "." + name, value)
+                                                             : value));
       }
       return map;
     }
     case KeyKind::kTokens: {
       Tree list = Tree::List();
-      for (const Token& token : *static_cast<TokenTable*>(key.target)) {
+      const auto& tokens = *static_cast<TokenTable*>(key.target);
+      for (size_t i = 0; i < tokens.size(); ++i) {
+        const Token& token = tokens[i];
         Tree entry;
         entry.entries.emplace_back("name", Tree::Scalar(T::kString, token.name));
         entry.entries.emplace_back("role", Tree::Scalar(T::kWord, std::string(RoleName(token.role))));
         entry.entries.emplace_back("sha256",
-                                   Tree::Scalar(T::kString, redact ? kRedacted : token.sha256));
+                                   Tree::Scalar(T::kString, SecretText(secrets,
+                                                                       key.path + "[" + std::to_string(i) + "].sha256",
+                                                                       token.sha256)));
         list.items.push_back(std::move(entry));
       }
       return list;
@@ -123,7 +151,7 @@ Tree Value(const Key& key, bool redact) {
   return Tree{};
 }
 
-Tree Build(const Config& config, bool redact) {
+Tree Build(const Config& config, Secrets secrets) {
   Config copy = config;  // ListKeys hands out mutable pointers
   Tree root;
   for (const Key& key : ListKeys(copy)) {
@@ -134,7 +162,7 @@ Tree Build(const Config& config, bool redact) {
       node = &node->Child(key.path.substr(start, dot - start));
       start = dot + 1;
     }
-    node->Child(key.path.substr(start)) = Value(key, redact);
+    node->Child(key.path.substr(start)) = Value(key, secrets);
   }
   return root;
 }
@@ -243,7 +271,7 @@ void Yaml(const Tree& map, int indent, std::string* out) {
 }  // namespace
 
 std::string DumpEffective(const Config& config, bool redact_secrets, DumpFormat format) {
-  const Tree tree = Build(config, redact_secrets);
+  const Tree tree = Build(config, redact_secrets ? Secrets::kRedact : Secrets::kKeep);
   std::string out;
   if (format == DumpFormat::kJson) {
     Json(tree, &out);
@@ -253,8 +281,17 @@ std::string DumpEffective(const Config& config, bool redact_secrets, DumpFormat 
   return out;
 }
 
+std::string KeyValueJson(const Key& key, bool redact_secrets) {
+  std::string out;
+  Json(Value(key, redact_secrets ? Secrets::kRedact : Secrets::kKeep), &out);
+  return out;
+}
+
+std::string QuoteJson(const std::string& text) { return Quote(text); }
+
 std::string ConfigVersion(const Config& config) {
-  const std::string canonical = DumpEffective(config, /*redact_secrets=*/false, DumpFormat::kJson);
+  std::string canonical;
+  Json(Build(config, Secrets::kKeyName), &canonical);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(canonical.data(), canonical.size(), digest, &length, EVP_sha256(), nullptr);

@@ -90,6 +90,10 @@ std::vector<Key> ListKeys(Config& c) {
   bounded(add("state.write_buffer_bytes", K::kBytes, &c.state.write_buffer_bytes,
               "memtable memory across all column families"),
           1 * kMiB, 16 * kGiB);
+  bounded(add("state.min_free_bytes", K::kBytes, &c.state.min_free_bytes,
+              "below this much free space on the state disk riskd stops writing (unready, consumption paused) until "
+              "there is room again; 0: no reserve"),
+          0, 1024 * kGiB);
 
   add("http.listen", K::kListen, &c.http.listen,
       "address of the API: host:port or [v6]:port; port 0 picks a free one");
@@ -133,6 +137,12 @@ std::vector<Key> ListKeys(Config& c) {
   bounded(add("cluster.member_ttl", K::kDuration, &c.cluster.member_ttl,
               "membership records older than this are ignored (instance taken for dead); >= 2x heartbeat"),
           200'000, 3600 * kSecond);
+  bounded(add("audit.retention", K::kDuration, &c.audit.retention,
+              "audit records (evaluate, feedback, reload) older than this are deleted"),
+          scoring::kHour, 3650 * scoring::kDay);
+  bounded(add("audit.max_bytes", K::kBytes, &c.audit.max_bytes,
+              "the audit log's size on disk; beyond it the oldest records are deleted"),
+          1 * kMiB, 1024 * kGiB);
   add("scoring.shadow_config", K::kString, &c.shadow_config,
       "a candidate config evaluated beside this one, never affecting answers; empty: none");
 

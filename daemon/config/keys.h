@@ -47,4 +47,10 @@ struct Key {
 // configVersion). Targets point into `config`, which must outlive the list.
 std::vector<Key> ListKeys(Config& config);
 
+// One key's value as JSON, as DumpEffective prints it (dump.cc); secrets
+// "<redacted>" when `redact_secrets`.
+std::string KeyValueJson(const Key& key, bool redact_secrets);
+// `text` as a JSON string literal.
+std::string QuoteJson(const std::string& text);
+
 }  // namespace riskd::config

@@ -30,7 +30,12 @@ namespace riskd::http {
 struct RunningConfig {
   std::shared_ptr<const config::Config> config;
   std::shared_ptr<const scoring::Engine> engine;
-  std::string version;  // configVersion
+  std::string version;  // configVersion (of `config`)
+  // Keys the file changed that apply only after a restart (table order),
+  // and the config file as last loaded, for their pending values. `config`
+  // holds what runs: the file's live keys, the started values of the rest.
+  std::vector<std::string> restart_required;
+  std::shared_ptr<const config::Config> file;
   // scoring.shadow_config's candidate (null: no shadow) and its configVersion.
   std::shared_ptr<const scoring::Engine> shadow_engine;
   std::string shadow_version;
@@ -45,6 +50,8 @@ struct ReloadOutcome {
   bool ok = false;
   std::string version;                // the version in force afterwards
   std::vector<std::string> problems;  // "<key>: <message>", every one, when !ok
+  // When ok: keys the file changed that apply only after a restart.
+  std::vector<std::string> restart_required;
 };
 
 // One audited API action (evaluate, feedback, config reload).

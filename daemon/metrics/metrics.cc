@@ -243,6 +243,14 @@ struct Metrics::Impl {
   Counter& rocksdb_background_errors = prometheus::BuildCounter()
       .Name("riskd_rocksdb_background_errors_total").Help("RocksDB background (flush, compaction) errors")
       .Register(*registry).Add({});
+  Gauge& storage_writable = prometheus::BuildGauge()
+      .Name("riskd_storage_writable")
+      .Help("1 while the state store accepts writes; 0 while the state disk is below state.min_free_bytes or "
+            "RocksDB holds a background error (consumption paused, /readyz 503)")
+      .Register(*registry).Add({});
+  Gauge& disk_free = prometheus::BuildGauge()
+      .Name("riskd_state_disk_free_bytes").Help("Bytes available on the filesystem of state.dir")
+      .Register(*registry).Add({});
   Counter& rocksdb_slowdowns = rocksdb_stalls_family.Add({{"kind", "slowdown"}});
   Counter& rocksdb_stops = rocksdb_stalls_family.Add({{"kind", "stop"}});
   Family<Counter>& reloads_family = prometheus::BuildCounter()
@@ -412,6 +420,8 @@ void Metrics::SetRocksDb(const RocksDbFigures& f) {
   i.rocksdb_cache_capacity.Set(static_cast<double>(f.block_cache_capacity_bytes));
   i.rocksdb_write_stopped.Set(f.write_stopped ? 1 : 0);
   i.rocksdb_delayed_rate.Set(static_cast<double>(f.delayed_write_rate_bytes));
+  i.storage_writable.Set(f.storage_writable ? 1 : 0);
+  if (f.disk_free_bytes >= 0) i.disk_free.Set(static_cast<double>(f.disk_free_bytes));
   // RocksDB counts since open; the counters grow by what is new. A figure
   // that went down (it cannot, unless reset) adds nothing.
   std::lock_guard lock(i.rocksdb_mu);

@@ -38,6 +38,10 @@ struct RocksDbFigures {
   int64_t write_stops = 0;                 // cumulative: io_stalls.total_stop
   int64_t write_stall_micros = 0;          // cumulative: db.user_write_stall_micros
   int64_t background_errors = 0;           // cumulative: rocksdb.background-errors
+  // The state disk (daemon/store/storage_guard.h): writes accepted, and the
+  // bytes available on state.dir's filesystem (-1: unknown).
+  bool storage_writable = true;
+  int64_t disk_free_bytes = -1;
 };
 
 // Figures of one Kafka client (consumer or producer) from librdkafka's

@@ -1,7 +1,9 @@
 #include "daemon/store/state_store.h"
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
+#include <thread>
 #include <random>
 #include <cstdlib>
 #include <map>
@@ -11,13 +13,17 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/sst_file_manager.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/backup_engine.h>
 #include <rocksdb/write_buffer_manager.h>
 
+#include "daemon/clock/clock.h"
 #include "daemon/store/age_filter.h"
 #include "daemon/store/batch_writer.h"
 #include "daemon/store/keys.h"
+#include "daemon/store/rocks_logger.h"
+#include "daemon/log/log.h"
 
 namespace riskd::store {
 namespace {
@@ -69,7 +75,23 @@ struct StateStore::Impl {
   mutable std::shared_mutex mu;
   std::map<int32_t, Slot> partitions;
 
+  // Disk full / background errors, and the thread that recovers from them
+  // and trims the audit log (not in read-only mode).
+  std::unique_ptr<StorageGuard> guard;
+  std::thread maintenance;
+  std::mutex maintenance_mu;
+  std::condition_variable maintenance_cv;
+  bool stopping = false;
+
   ~Impl() {
+    if (maintenance.joinable()) {
+      {
+        std::lock_guard lock(maintenance_mu);
+        stopping = true;
+      }
+      maintenance_cv.notify_all();
+      maintenance.join();
+    }
     if (!db) return;
     for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
     db->Close();
@@ -109,6 +131,7 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const StoreOptions& options
   auto impl = std::make_unique<Impl>();
   impl->sync = options.sync;
   impl->writer = options.writer ? options.writer : &impl->direct_writer;
+  impl->guard = std::make_unique<StorageGuard>(options.dir, options.min_free_bytes, options.free_bytes);
   impl->cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   impl->write_buffers =
       std::make_shared<rocksdb::WriteBufferManager>(options.write_buffer_bytes, impl->cache);
@@ -139,6 +162,16 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const StoreOptions& options
   db_options.write_buffer_manager = impl->write_buffers;
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 4;
+  if (!options.read_only) {
+    // A full disk must not end the process (rocks_logger.h: RocksDB's own
+    // LOG writer aborts on the write after a failed one).
+    db_options.info_log = NewTolerantLogger(options.dir);
+    db_options.listeners.push_back(impl->guard->listener());
+    // Compactions leave the reserve free, and RocksDB recovers from a
+    // no-space error on its own once there is room (as Tick() does).
+    db_options.sst_file_manager.reset(rocksdb::NewSstFileManager(rocksdb::Env::Default(), db_options.info_log));
+    db_options.sst_file_manager->SetCompactionBufferSize(static_cast<uint64_t>(std::max<int64_t>(0, options.min_free_bytes)));
+  }
 
   std::vector<std::string> names;
   auto ls = rocksdb::DB::ListColumnFamilies(db_options, options.dir, &names);
@@ -197,6 +230,7 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const StoreOptions& options
   }
   auto store = std::unique_ptr<StateStore>(new StateStore(options, std::move(impl)));
   store->writer_id_ = std::move(writer_id);
+  if (!options.read_only) store->StartMaintenance();
   return store;
 }
 
@@ -262,6 +296,7 @@ Result<std::optional<int64_t>> StateStore::GetNextOffset(int32_t partition, std:
 Status StateStore::Commit(const PartitionWrite& write) { return Commit(std::vector<const PartitionWrite*>{&write}); }
 
 Status StateStore::Commit(const std::vector<const PartitionWrite*>& writes) {
+  if (auto ok = impl_->guard->CheckWritable(); !ok) return ok;
   rocksdb::WriteBatch batch;
   bool sync = false;
   for (const auto* write : writes) {
@@ -449,12 +484,52 @@ Result<std::optional<std::string>> StateStore::GetPartitionMeta(int32_t partitio
 }
 
 Status StateStore::AppendAudit(const AuditEntry& entry) {
+  if (auto ok = impl_->guard->CheckWritable(); !ok) return ok;
   rocksdb::WriteBatch batch;
   const uint64_t seq = impl_->audit_seq.fetch_add(1) + 1;
   auto s = batch.Put(impl_->audit_cf, keys::Audit(static_cast<uint64_t>(entry.at_micros), seq),
                      EncodeAudit(entry));
   if (!s.ok()) return IoError(s, "batch put");
   return impl_->Write(&batch, false);
+}
+
+Result<AuditTrimResult> StateStore::TrimAudit() {
+  if (options_.read_only) return Error{"read_only", "store opened read-only"};
+  return TrimAuditLog(impl_->db.get(), impl_->audit_cf, options_.clock->NowMicros(),
+                      AuditLimits{options_.audit_retention, options_.audit_max_bytes});
+}
+
+StorageHealth StateStore::Health() const { return impl_->guard->Health(); }
+
+// Every maintenance_interval: storage health and recovery (Tick); every
+// audit_trim_interval: the audit trim. Off the event path.
+void StateStore::StartMaintenance() {
+  Impl* impl = impl_.get();
+  impl->maintenance = std::thread([this, impl] {
+    // The first trim one interval after opening: startup stays quick.
+    auto next_trim = std::chrono::steady_clock::now() + options_.audit_trim_interval;
+    std::unique_lock lock(impl->maintenance_mu);
+    while (!impl->stopping) {
+      impl->maintenance_cv.wait_for(lock, options_.maintenance_interval, [impl] { return impl->stopping; });
+      if (impl->stopping) break;
+      lock.unlock();
+      const auto now = std::chrono::steady_clock::now();
+      impl->guard->Tick([impl] { return impl->db->Resume(); }, now);
+      if (now >= next_trim && impl->guard->Health().writable) {
+        next_trim = now + options_.audit_trim_interval;
+        auto trimmed = TrimAudit();
+        if (!trimmed) {
+          log::Warn("store", "audit trim failed; will retry", {{"error", trimmed.error().message}});
+        } else if (trimmed->removed > 0) {
+          log::Info("store", "audit log trimmed",
+                    {{"removed", std::to_string(trimmed->removed)},
+                     {"bytes_before", std::to_string(trimmed->bytes_before)},
+                     {"bytes_after", std::to_string(trimmed->bytes_after)}});
+        }
+      }
+      lock.lock();
+    }
+  });
 }
 
 Result<std::vector<AuditEntry>> StateStore::ListAudit(std::string_view account_id) const {

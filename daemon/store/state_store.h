@@ -11,7 +11,13 @@
 // Scoping by partition lets a partition's state be dropped or handed over
 // as a unit when the consumer group moves it (scale-out, issue 9).
 //
-// Two more column families: `audit` (API audit trail) and `meta`.
+// Two more column families: `audit` (API audit trail, bounded by
+// audit.retention and audit.max_bytes) and `meta`.
+//
+// A full disk or a RocksDB background error never ends the process:
+// writes that grow the state are refused ("no_space", "storage_error") until
+// storage is writable again, which a maintenance thread brings about
+// (storage_guard.h); Health() says which.
 //
 // Thread-safety: all methods may be called concurrently. Commits to the same
 // partition must be serialized by the caller (the pipeline's partition
@@ -27,7 +33,9 @@
 #include <utility>
 #include <vector>
 
+#include "daemon/store/audit_trim.h"
 #include "daemon/store/records.h"
+#include "daemon/store/storage_guard.h"
 #include "daemon/store/store_options.h"
 #include "scoring/result.h"
 
@@ -144,6 +152,12 @@ class StateStore {
 
   // Durable audit trail, in time order.
   Status AppendAudit(const AuditEntry& entry);
+  // Applies audit.retention and audit.max_bytes now (the maintenance thread
+  // does it every StoreOptions::audit_trim_interval).
+  Result<AuditTrimResult> TrimAudit();
+
+  // Whether writes that grow the state are accepted now, and why not.
+  StorageHealth Health() const;
   // Every entry, or only those of `account_id` when it is not empty.
   Result<std::vector<AuditEntry>> ListAudit(std::string_view account_id) const;
 
@@ -177,6 +191,7 @@ class StateStore {
  private:
   struct Impl;
   StateStore(StoreOptions options, std::unique_ptr<Impl> impl);
+  void StartMaintenance();
 
   StoreOptions options_;
   std::unique_ptr<Impl> impl_;

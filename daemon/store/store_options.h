@@ -1,8 +1,11 @@
 // Options of the StateStore, one field per knob with its default.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "scoring/time.h"
@@ -42,6 +45,22 @@ struct StoreOptions {
 
   // Open read-only (riskctl on a state directory; no lock taken, no writes).
   bool read_only = false;
+
+  // --- Disk and audit (storage_guard.h, audit_trim.h).
+  // Writes that grow the state stop while the filesystem of `dir` has less
+  // than this available (state.min_free_bytes); also the room every
+  // compaction must leave. 0: no reserve (RocksDB's own errors still pause).
+  int64_t min_free_bytes = int64_t{256} << 20;
+  // Free-space probe (I/O seam for tests); empty: statvfs.
+  std::function<std::optional<int64_t>(const std::string& dir)> free_bytes;
+  // Audit records older than this are deleted (audit.retention); <= 0: kept.
+  scoring::DurationMicros audit_retention = 30 * scoring::kDay;
+  // Beyond this many bytes on disk the oldest audit records go (audit.max_bytes); <= 0: no cap.
+  int64_t audit_max_bytes = int64_t{1} << 30;
+  // The maintenance thread: storage health and recovery every
+  // `maintenance_interval`, the audit trim every `audit_trim_interval`.
+  std::chrono::milliseconds maintenance_interval{1000};
+  std::chrono::milliseconds audit_trim_interval{10 * 60 * 1000};
 };
 
 }  // namespace riskd::store

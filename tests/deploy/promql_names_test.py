@@ -39,7 +39,7 @@ ALERT_METRICS = [
     "riskd_store_write_failures_total", "riskd_rocksdb_write_stopped",
     "riskd_rocksdb_write_stall_seconds_total", "riskd_evaluations_total",
     "riskd_config_reloads_total", "riskd_event_processing_seconds_bucket", "riskd_ready",
-    "riskd_produce_errors_total", "riskd_kafka_client_errors_total",
+    "riskd_produce_errors_total", "riskd_kafka_client_errors_total", "riskd_storage_writable",
 ]
 TARGET_LABELS = {"job", "instance"}
 # Series Prometheus makes itself for every target.

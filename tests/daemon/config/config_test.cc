@@ -491,6 +491,47 @@ auth:
   }
 }
 
+// configVersion is public (riskd_config_info, every answer): a hash over
+// secrets would let anyone test guesses offline against it. Secrets enter
+// it by their key names, so two configs differing only in a secret share it.
+TEST(ConfigTest, ConfigVersionIgnoresSecretValues) {
+  auto with = [](const std::string& digest, const std::string& password) {
+    return ParseConfig(R"(
+kafka:
+  properties:
+    sasl.password: ")" + password + R"("
+    ssl.key.password: ")" + password + R"("
+    ssl.keystore.password: ")" + password + R"("
+    sasl.jaas.config: "user=u password=)" + password + R"("
+auth:
+  tokens:
+    - { name: ops, role: admin, sha256: ")" + digest + R"(" }
+)");
+  };
+  LoadResult a = with(Sha256Hex("token-one"), "hunter2");
+  LoadResult b = with(Sha256Hex("token-two"), "correct horse");
+  ASSERT_TRUE(a.ok()) << Describe(a);
+  ASSERT_TRUE(b.ok()) << Describe(b);
+  EXPECT_EQ(a.config_version, b.config_version);
+  EXPECT_EQ(a.config_version, ConfigVersion(b.config));
+  // The non-secret parts still count: the token's name and role, the set
+  // of secret keys, anything else.
+  LoadResult renamed = ParseConfig("auth: { tokens: [ { name: other, role: admin, sha256: \"" +
+                                   Sha256Hex("token-one") + "\" } ] }");
+  LoadResult plain = ParseConfig("auth: { tokens: [ { name: ops, role: admin, sha256: \"" +
+                                 Sha256Hex("token-one") + "\" } ] }");
+  LoadResult analyst = ParseConfig("auth: { tokens: [ { name: ops, role: analyst, sha256: \"" +
+                                   Sha256Hex("token-one") + "\" } ] }");
+  ASSERT_TRUE(renamed.ok() && plain.ok() && analyst.ok());
+  EXPECT_NE(renamed.config_version, plain.config_version);
+  EXPECT_NE(analyst.config_version, plain.config_version);
+  EXPECT_NE(plain.config_version, a.config_version);
+  // Not a secret: a changed broker list is a new version.
+  Config other = a.config;
+  other.kafka.properties["bootstrap.servers"] = "b:9092";
+  EXPECT_NE(ConfigVersion(other), a.config_version);
+}
+
 TEST(ConfigTest, LoadsFilesAndNamesUnreadableOnes) {
   LoadResult missing = LoadConfig("/nonexistent/riskd.yaml");
   ASSERT_EQ(missing.problems.size(), 1u);

@@ -42,7 +42,7 @@ TEST_F(ConfigRoutesTest, AValidReloadIsSwappedInAndAudited) {
   ASSERT_NE(next->version, old_version);
   backend_->SetReload([&] {
     backend_->SetConfig(next);
-    return ReloadOutcome{true, next->version, {}};
+    return ReloadOutcome{true, next->version, {}, {}};
   });
   auto reply = Post("/v1/config:reload", "", kAdminToken);
   ASSERT_EQ(reply.status, 200) << reply.body;
@@ -68,7 +68,8 @@ TEST_F(ConfigRoutesTest, AnInvalidReloadIs422NamingEveryProblemAndChangesNothing
   backend_->SetReload([&] {
     return ReloadOutcome{false, version,
                          {"scoring.thresholds.high: must be above scoring.thresholds.medium",
-                          "http.listen: bad listen address \"nowhere\": expected host:port"}};
+                          "http.listen: bad listen address \"nowhere\": expected host:port"},
+                         {}};
   });
   auto reply = Post("/v1/config:reload", "", kAdminToken);
   ASSERT_EQ(reply.status, 422) << reply.body;

@@ -101,7 +101,7 @@ ReloadOutcome MemoryBackend::ReloadConfig() {
   {
     std::lock_guard lock(mu_);
     reload = reload_;
-    if (!reload) return ReloadOutcome{true, config_->version, {}};
+    if (!reload) return ReloadOutcome{true, config_->version, {}, {}};
   }
   return reload();
 }

@@ -76,7 +76,9 @@ void RiskdProcess::WriteConfig() {
       << (config_.instance_id.empty() ? "" : "  instance_id: " + config_.instance_id + "\n")
       << (config_.standby_replicas == 0 ? "" : "  standby_replicas: " + std::to_string(config_.standby_replicas) + "\n")
       << "state:\n  dir: " << state_dir().string() << "\n"
+      << config_.extra_state_yaml
       << "http:\n  listen: 127.0.0.1:" << config_.http_port << "\n"
+      << config_.extra_http_yaml
       << "metrics:\n  listen: 127.0.0.1:" << config_.metrics_port << "\n"
       << config_.extra_yaml;
 }

@@ -31,6 +31,11 @@ struct RiskdConfig {
                                                          {"heartbeat.interval.ms", "500"}};
   // Extra YAML appended verbatim (tokens for HTTP tests, …).
   std::string extra_yaml;
+  // Extra keys of the `http:` section (which holds `listen`), one per line
+  // and indented two spaces: "  idle_timeout: 2s\n".
+  std::string extra_http_yaml;
+  // Extra keys of the `state:` section (which holds `dir`), the same way.
+  std::string extra_state_yaml;
 };
 
 // A bearer token of an HTTP test: riskd's config stores only its SHA-256.
