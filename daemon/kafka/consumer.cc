@@ -52,15 +52,6 @@ ConsumedMessage CopyMessage(const rd_kafka_message_t* m) {
   return out;
 }
 
-namespace {
-
-void LogCallback(const rd_kafka_t* /*rk*/, int level, const char* fac, const char* buf) {
-  const log::Level l = level <= 3 ? log::Level::kError : level <= 5 ? log::Level::kWarn : log::Level::kDebug;
-  log::Write(l, "rdkafka", buf, {{"facility", fac}});
-}
-
-}  // namespace
-
 struct ConsumerCallbacks {
   static void Rebalance(rd_kafka_t* /*rk*/, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
                         void* opaque) {
@@ -105,7 +96,7 @@ Result<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions& option
   if (!applied) return applied.error();
   rd_kafka_conf_set_opaque(conf.get(), c.get());
   rd_kafka_conf_set_rebalance_cb(conf.get(), &ConsumerCallbacks::Rebalance);
-  rd_kafka_conf_set_log_cb(conf.get(), &LogCallback);
+  rd_kafka_conf_set_log_cb(conf.get(), &LogToRiskd);
   if (options.observer) {
     rd_kafka_conf_set_stats_cb(conf.get(), &ConsumerCallbacks::Statistics);
     rd_kafka_conf_set_error_cb(conf.get(), &ConsumerCallbacks::ClientError);

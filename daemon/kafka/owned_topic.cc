@@ -150,6 +150,7 @@ Result<EnsureResult> EnsureOwnedTopic(const Properties& properties, const OwnedT
   // Asking about a topic must never create it (the point of this step).
   props.emplace_back("allow.auto.create.topics", "false");
   if (auto applied = ApplyProperties(conf.get(), props); !applied) return applied.error();
+  rd_kafka_conf_set_log_cb(conf.get(), &LogToRiskd);
   char err[512];
   ClientPtr rk(rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof err));
   if (!rk) return Error{"kafka", std::string("topic admin client: ") + err};

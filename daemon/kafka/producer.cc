@@ -10,15 +10,6 @@
 #include "daemon/log/log.h"
 
 namespace riskd::kafka {
-namespace {
-
-void LogCallback(const rd_kafka_t* /*rk*/, int level, const char* fac, const char* buf) {
-  const log::Level l = level <= 3 ? log::Level::kError : level <= 5 ? log::Level::kWarn : log::Level::kDebug;
-  log::Write(l, "rdkafka", buf, {{"facility", fac}});
-}
-
-}  // namespace
-
 Producer::Producer(ProducerOptions options, DeliveryListener* listener)
     : options_(std::move(options)), listener_(listener) {}
 
@@ -51,7 +42,7 @@ Result<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions& option
   if (!applied) return applied.error();
   rd_kafka_conf_set_opaque(conf.get(), p.get());
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &Producer::DeliveryCallback);
-  rd_kafka_conf_set_log_cb(conf.get(), &LogCallback);
+  rd_kafka_conf_set_log_cb(conf.get(), &LogToRiskd);
   if (options.observer) {
     rd_kafka_conf_set_stats_cb(conf.get(), [](rd_kafka_t*, char* json, size_t len, void* opaque) {
       static_cast<Producer*>(opaque)->options_.observer->OnStatistics("producer", std::string(json, len));

@@ -2,8 +2,14 @@
 
 #include "daemon/kafka/client_observer.h"
 #include "daemon/kafka/client_stats.h"
+#include "daemon/log/log.h"
 
 namespace riskd::kafka {
+
+void LogToRiskd(const rd_kafka_t* /*rk*/, int level, const char* facility, const char* line) {
+  const log::Level l = level <= 3 ? log::Level::kError : level <= 5 ? log::Level::kWarn : log::Level::kDebug;
+  log::Write(l, "rdkafka", line, {{"facility", facility}});
+}
 
 Status ApplyProperties(rd_kafka_conf_t* conf, const Properties& properties) {
   std::string problems;

@@ -32,6 +32,10 @@ class ClientObserver;
 // error, the underlying error librdkafka reports.
 void ReportClientError(rd_kafka_t* rk, int err, const char* reason, ClientObserver* observer, const char* client);
 
+// librdkafka's log callback: its lines go to riskd's log (component
+// "rdkafka"), never raw to stderr, so every stderr line stays JSON.
+void LogToRiskd(const rd_kafka_t* rk, int level, const char* facility, const char* line);
+
 // True when `properties` sets `name`.
 bool HasProperty(const Properties& properties, const std::string& name);
 
