@@ -11,8 +11,11 @@
 //   unknown_enum              an enum name or number the schema does not define,
 //                             anywhere in the event (context included)
 //   missing_field             eventId, accountId or occurredAt absent/empty
-//   invalid_field             an id longer than 128 bytes; occurredAt outside
-//                             years 1..9999; a latitude outside [-90, 90] or
+//   invalid_field             occurredAt outside years 1..9999; a string
+//                             field longer than its limit in field_limits.h
+//                             (eventId, accountId 128 bytes; ip, country 64;
+//                             deviceId, sessionId, ticketIds 256; userAgent
+//                             512); a latitude outside [-90, 90] or
 //                             longitude outside [-180, 180] (NaN included)
 //   payload_count             not exactly one of login, passwordReset,
 //                             supportRequest, verification, accountChange
@@ -44,6 +47,7 @@
 #include <optional>
 #include <string_view>
 
+#include "daemon/codec/field_limits.h"
 #include "riskd/v1/account_event.pb.h"
 #include "scoring/result.h"
 #include "scoring/time.h"
@@ -83,9 +87,6 @@ struct DecodeOptions {
   // beyond it the event is future_timestamp. Default 1 day (SPEC section 2).
   scoring::DurationMicros max_future_skew = scoring::kDay;
 };
-
-// Ids (eventId, accountId) are 1..kMaxIdBytes bytes long.
-inline constexpr std::size_t kMaxIdBytes = 128;
 
 // Decodes and validates one message. `now` is the daemon's clock, passed in.
 Result<riskd::v1::AccountEvent> DecodeEvent(const RawMessage& msg, scoring::EpochMicros now,

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "daemon/codec/event_decoder.h"
+#include "daemon/codec/field_limits.h"
 
 namespace riskd::codec {
 namespace {
@@ -24,6 +25,17 @@ Status CheckId(const std::string& value, const char* name) {
   if (value.size() > kMaxIdBytes) {
     return Reject(kRejectInvalidField, std::string(name) + ": longer than " +
                                            std::to_string(kMaxIdBytes) + " bytes");
+  }
+  return OkStatus();
+}
+
+// Every row of field_limits.h; ids were checked above, the rest here.
+Status CheckStringLimits(const v1::AccountEvent& e) {
+  for (const StringFieldLimit& limit : kStringFieldLimits) {
+    if (limit.value(e).size() > limit.max_bytes) {
+      return Reject(kRejectInvalidField, std::string(limit.path) + ": longer than " +
+                                             std::to_string(limit.max_bytes) + " bytes");
+    }
   }
   return OkStatus();
 }
@@ -99,6 +111,7 @@ Status ValidateEvent(const v1::AccountEvent& e, std::optional<std::string_view> 
       ts.nanos() < 0 || ts.nanos() > 999'999'999) {
     return Reject(kRejectInvalidField, "occurredAt: outside 0001-01-01..9999-12-31");
   }
+  if (auto s = CheckStringLimits(e); !s) return s;
   if (auto s = CheckPayload(e); !s) return s;
   if (auto s = CheckContext(e); !s) return s;
   if (key && !key->empty() && *key != e.account_id()) {

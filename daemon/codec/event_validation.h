@@ -13,7 +13,7 @@
 namespace riskd::codec {
 
 // Everything after parsing except enum definedness (checked while parsing):
-// ids, occurredAt, payload count, the payload's required enums, context
+// ids, occurredAt, string lengths, payload count, the payload's required enums, context
 // coordinates, key agreement and future timestamps.
 Status ValidateEvent(const riskd::v1::AccountEvent& event, std::optional<std::string_view> key,
                      scoring::EpochMicros now, scoring::DurationMicros max_future_skew);

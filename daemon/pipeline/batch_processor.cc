@@ -147,8 +147,10 @@ void BatchProcessor::DeadLetter(const kafka::ConsumedMessage& m, const Error& er
     e.headers.emplace_back("riskd-original-bytes", std::to_string(e.value.size()));
     e.value.clear();
   }
+  // The codec's messages name fields and positions, never values, so the
+  // detail (which field, which limit) can travel with the dead letter.
+  e.headers.emplace_back("riskd-error-detail", error.message);
   e.headers.emplace_back("riskd-error", error.code);
-  // The codec's messages name fields and positions, never values.
   rejections_log_.Warn(error.code, "event rejected to the dead-letter topic",
                        {{"reason", error.code}, {"error", error.message}, {"topic", m.topic},
                         {"partition", std::to_string(m.partition)}, {"offset", std::to_string(m.offset)},

@@ -3,7 +3,11 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <google/protobuf/util/json_util.h>
+
 #include <algorithm>
+#include <fstream>
+#include <map>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -398,6 +402,88 @@ TEST(EventDecoderTest, RejectsIdsLongerThan128Bytes) {
                        R"(","occurredAt":"2026-11-28T09:12:00Z","login":{"result":"SUCCESS"}})";
     ExpectRejected(DecodeEvent(Json(json, std::nullopt), kNow), kRejectInvalidField, field);
   }
+}
+
+// Sets the field of `path` (a row of kStringFieldLimits) on an event whose
+// payload carries it.
+v1::AccountEvent EventWithField(std::string_view path, const std::string& value) {
+  v1::AccountEvent e = BaseEvent();
+  if (path == "eventId") e.set_event_id(value);
+  if (path == "accountId") e.set_account_id(value);
+  if (path == "context.ip") e.mutable_context()->set_ip(value);
+  if (path == "context.deviceId") e.mutable_context()->set_device_id(value);
+  if (path == "context.userAgent") e.mutable_context()->set_user_agent(value);
+  if (path == "context.country") e.mutable_context()->set_country(value);
+  if (path == "context.sessionId") e.mutable_context()->set_session_id(value);
+  if (path == "supportRequest.ticketId" || path == "verification.ticketId") {
+    e.clear_login();
+    if (path == "supportRequest.ticketId") {
+      auto* p = e.mutable_support_request();
+      p->set_ticket_id(value);
+      p->set_channel(v1::SupportRequest::PHONE);
+      p->set_requested_action(v1::SEND_CREDENTIALS);
+    } else {
+      auto* p = e.mutable_verification();
+      p->set_ticket_id(value);
+      p->set_method(v1::TOTP);
+      p->set_result(v1::Verification::PASSED);
+    }
+  }
+  return e;
+}
+
+TEST(EventDecoderTest, EveryStringFieldIsAcceptedAtItsLimitAndRejectedPastIt) {
+  for (const StringFieldLimit& limit : kStringFieldLimits) {
+    SCOPED_TRACE(std::string(limit.path));
+    v1::AccountEvent e = EventWithField(limit.path, std::string(limit.max_bytes, 'x'));
+    ASSERT_EQ(limit.value(e).size(), limit.max_bytes) << "the test sets no such field";
+    auto ok = DecodeEvent(Binary(Encode(e), std::nullopt), kNow);
+    EXPECT_TRUE(ok.ok()) << ok.error().message;
+    // The same event in its JSON form: the limit is the same for both.
+    std::string json;
+    ASSERT_TRUE(google::protobuf::util::MessageToJsonString(e, &json).ok());
+    EXPECT_TRUE(DecodeEvent(Json(json, std::nullopt), kNow).ok());
+
+    e = EventWithField(limit.path, std::string(limit.max_bytes + 1, 'x'));
+    auto err = ExpectRejected(DecodeEvent(Binary(Encode(e), std::nullopt), kNow),
+                              kRejectInvalidField, limit.path);
+    EXPECT_EQ(err.message.find("xxxx"), std::string::npos) << "the message carries the value";
+    json.clear();
+    ASSERT_TRUE(google::protobuf::util::MessageToJsonString(e, &json).ok());
+    ExpectRejected(DecodeEvent(Json(json, std::nullopt), kNow), kRejectInvalidField, limit.path);
+  }
+}
+
+// The scenario of the oversized-state report: a 4 KB device id.
+TEST(EventDecoderTest, RejectsAFourKilobyteDeviceId) {
+  std::string json = SpecJson(R"("login":{"result":"FAILURE"})");
+  json.replace(json.find("d-91"), 4, std::string(4096, 'd'));
+  ExpectRejected(DecodeEvent(Json(json), kNow), kRejectInvalidField, "context.deviceId");
+}
+
+// Producers read the limits in daemon/codec/README.md: it lists exactly the
+// table's rows, with the same numbers.
+TEST(EventDecoderTest, ReadmeListsTheFieldLimitsOfTheTable) {
+  std::ifstream in(std::string(RISKD_SOURCE_DIR) + "/daemon/codec/README.md");
+  ASSERT_TRUE(in) << "daemon/codec/README.md not found";
+  std::map<std::string, std::size_t> documented;
+  std::string line;
+  while (std::getline(in, line)) {
+    // | `context.deviceId` | 256 |
+    if (line.rfind("| `", 0) != 0) continue;
+    const auto end = line.find('`', 3);
+    const auto bar = line.find('|', end);
+    if (end == std::string::npos || bar == std::string::npos) continue;
+    const std::string number = line.substr(bar + 1);
+    if (number.find_first_of("0123456789") == std::string::npos ||
+        number.find_first_not_of("0123456789 |") != std::string::npos) {
+      continue;  // another table of the README
+    }
+    documented[line.substr(3, end - 3)] = std::stoul(number);
+  }
+  std::map<std::string, std::size_t> table;
+  for (const auto& limit : kStringFieldLimits) table[std::string(limit.path)] = limit.max_bytes;
+  EXPECT_EQ(documented, table);
 }
 
 TEST(EventDecoderTest, RejectsOutOfRangeCoordinates) {

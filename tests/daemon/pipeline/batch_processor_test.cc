@@ -108,6 +108,10 @@ TEST_F(BatchProcessorTest, RejectedInputGoesToTheDeadLetterTopicWithItsReason) {
   EXPECT_EQ(outbox[0].value, "not json") << "the original value, unchanged";
   EXPECT_EQ(outbox[0].headers.back(), (kafka::Header{"riskd-error", "malformed"}));
   EXPECT_EQ(outbox[1].headers.back(), (kafka::Header{"riskd-error", "key_mismatch"}));
+  // The detail names the field, never the value.
+  ASSERT_GE(outbox[1].headers.size(), 2u);
+  EXPECT_EQ(outbox[1].headers[outbox[1].headers.size() - 2],
+            (kafka::Header{"riskd-error-detail", "accountId: differs from the message key"}));
   EXPECT_EQ(result->outcome.rejected.at("malformed"), 1);
   EXPECT_EQ(result->outcome.rejected.at("key_mismatch"), 1);
   EXPECT_EQ(result->outcome.applied.at("password_reset"), 1) << "the good event after them is applied";
