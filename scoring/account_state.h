@@ -6,8 +6,9 @@
 // Size bound (defaults): 256 pending events (each at most ~1.5 KB with its
 // ids and note), 4096 remembered ids (16 bytes each), 3 x 32 familiar values,
 // 1000 burst marks per burst rule at most (the configured counts, 10 by
-// default), 10 firings, 8 clearings, 64 labels. A hostile stream of any
-// length cannot grow it beyond that.
+// default), 10 firings, 8 clearings, 64 labels; and in bytes at most
+// ScoringConfig::max_state_bytes (Engine::Apply trims, state_budget.h). A
+// hostile stream of any length cannot grow it beyond that.
 //
 // Not internally synchronized; copyable.
 #pragma once

@@ -121,6 +121,9 @@ std::vector<Knob> ListKnobs(ScoringConfig& c) {
       "factors acceptable for STEP_UP below strong_at (SUPPORT_PIN or better)");
   add("policy.factors.strong", K::kFactorList, &c.strong_factors,
       "factors acceptable from strong_at on (independent of email and PIN)");
+  add("scoring.max_state_bytes", K::kInt, &c.max_state_bytes,
+      "an account's stored state stays this small (bytes); past it the oldest "
+      "event ids are forgotten and pending events sealed early");
   return k;
 }
 

@@ -54,6 +54,11 @@ struct ScoringConfig {
   std::int64_t max_pending_events = 256;        // reorder buffer per account
   std::int64_t max_remembered_event_ids = 4096; // dedupe set per account
   std::int64_t max_familiar_per_kind = 32;      // device ids, networks, ASNs each
+  // An account's serialized state stays at most this large, so that its
+  // changelog record always fits one Kafka message (message.max.bytes,
+  // 1,000,000 by default): past it the engine trims (README "State byte
+  // budget"). 256 KiB.
+  std::int64_t max_state_bytes = 256 * 1024;
   Thresholds thresholds;
   std::array<RuleConfig, kRuleCount> rules;     // indexed by RuleId
   std::array<ActionPolicy, kActionCount> policy;  // indexed by Action

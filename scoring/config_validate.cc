@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "scoring/config.h"
+#include "scoring/state_budget.h"
 
 namespace riskd::scoring {
 namespace {
@@ -40,8 +41,13 @@ class Checker {
     std::int64_t max = kMaxCount;
     if (k.path == "scoring.max_pending_events") max = 100'000;
     if (k.path == "scoring.max_remembered_event_ids") max = 1'000'000;
-    if (v < 1 || v > max) {
-      Fail(k.path, "must be between 1 and " + std::to_string(max));
+    std::int64_t min = 1;
+    if (k.path == "scoring.max_state_bytes") {
+      min = kMinStateBytes;
+      max = kMaxStateBytes;
+    }
+    if (v < min || v > max) {
+      Fail(k.path, "must be between " + std::to_string(min) + " and " + std::to_string(max));
     }
   }
 
@@ -128,6 +134,18 @@ std::vector<ConfigProblem> Validate(const ScoringConfig& config) {
   if (config.duplicate_window < config.allowed_lateness) {
     check.Fail("scoring.duplicate_window",
                "must be at least scoring.allowed_lateness");
+  }
+  // The budget must hold what trimming may not drop (README "State byte
+  // budget"): rule memories grow with the burst counts.
+  if (config.max_state_bytes >= kMinStateBytes && config.max_state_bytes <= kMaxStateBytes) {
+    const auto floor = IrreducibleStateBytes(config);
+    if (floor > static_cast<std::uint64_t>(config.max_state_bytes)) {
+      check.Fail("scoring.max_state_bytes",
+                 "must be at least " + std::to_string(floor) +
+                     ": the rule memories the configured burst counts and max_familiar_per_kind "
+                     "keep can reach that size (lower the counts, or raise the budget up to " +
+                     std::to_string(kMaxStateBytes) + ")");
+    }
   }
   return check.Take();
 }

@@ -9,6 +9,7 @@
 #include "scoring/fold.h"
 #include "scoring/report.h"
 #include "scoring/score.h"
+#include "scoring/state_budget.h"
 
 namespace riskd::scoring {
 namespace {
@@ -85,6 +86,57 @@ void Seal(AccountState& state, const ScoringConfig& c, const Summary* view) {
     for (std::size_t i = 0; i < n; ++i) Fold(state.sealed, state.pending[i], c);
   }
   state.pending.erase(state.pending.begin(), state.pending.begin() + n);
+}
+
+// The state byte budget (README "State byte budget"): past
+// max_state_bytes, trims what costs the least security first, each step
+// oldest first, until the state fits:
+//   1. notes of analyst labels (text for people; the label itself stays);
+//   2. pending events, sealed early into the summary in event-time order,
+//      as max_pending_events does (only the exactness of event-time order
+//      for later late arrivals is lost; nothing the events did is);
+//   3. remembered event ids (dedupe of producer retries: a forgotten id can
+//      only make a replayed event count twice, never count less).
+// Rule memories, firings, familiar contexts, taints, clearings and labels
+// are never trimmed: dropping them could lower a score or lift a taint.
+// Validate() makes sure the budget holds them (IrreducibleStateBytes).
+// Deterministic: a function of the state and the config alone. Returns
+// whether anything was trimmed.
+bool KeepWithinBudget(AccountState& state, const ScoringConfig& c) {
+  const auto budget = static_cast<std::size_t>(std::max<std::int64_t>(c.max_state_bytes, 0));
+  std::size_t size = SerializedSizeBound(state);
+  if (size <= budget) return false;
+  auto cut_notes = [&] {
+    for (LabelRecord& l : state.sealed.labels) {
+      if (size <= budget) break;
+      if (l.note.empty()) continue;
+      l.note.clear();
+      size = SerializedSizeBound(state);
+    }
+  };
+  cut_notes();
+  while (size > budget && !state.pending.empty()) {
+    std::size_t n = 0;
+    std::size_t freed = 0;
+    while (n < state.pending.size() && freed < size - budget) freed += EventSizeBound(state.pending[n++]);
+    for (std::size_t i = 0; i < n; ++i) Fold(state.sealed, state.pending[i], c);
+    state.pending.erase(state.pending.begin(), state.pending.begin() + static_cast<std::ptrdiff_t>(n));
+    size = SerializedSizeBound(state);  // the summary may have grown
+    cut_notes();                        // sealed labels bring their notes
+  }
+  if (size > budget && !state.seen_ids.empty()) {
+    // Each id forgotten takes 18 bytes off the bound (state_budget.cc).
+    constexpr std::size_t kSeenIdBytes = 18;
+    const std::size_t n = std::min(state.seen_ids.size(), (size - budget + kSeenIdBytes - 1) / kSeenIdBytes);
+    std::vector<SeenId> oldest = state.seen_ids;
+    std::nth_element(oldest.begin(), oldest.begin() + static_cast<std::ptrdiff_t>(n - 1), oldest.end(),
+                     [](const SeenId& a, const SeenId& b) { return a.at != b.at ? a.at < b.at : a.hash < b.hash; });
+    const SeenId last = oldest[n - 1];
+    std::erase_if(state.seen_ids, [&](const SeenId& s) {
+      return s.at < last.at || (s.at == last.at && s.hash <= last.hash);
+    });
+  }
+  return true;
 }
 
 // The sealed summary with the pending events folded in order: what every
@@ -177,6 +229,9 @@ ApplyResult Engine::Apply(AccountState& state, const Event& original) const {
   out.report = BuildReport(after, state, t, c);
   out.level = out.report.level;
   if (out.level != out.previous_level) out.publish_update = true;
+  // Trimming changes nothing the answers read except label notes, but the
+  // cached view still holds them: it is folded afresh next time.
+  if (KeepWithinBudget(state, c)) state.view_cache.Clear();
   return out;
 }
 

@@ -97,7 +97,10 @@ class Engine {
   // id within the duplicate window: a repeat returns kDuplicate and leaves
   // `state` byte-for-byte unchanged. Texts longer than the state format
   // keeps (ids over 256 bytes, notes over 1 KiB, device ids over 4 KiB) are
-  // stored cut; the state always parses again.
+  // stored cut; the state always parses again. Afterwards the state's bytes
+  // are at most config().max_state_bytes (README "State byte budget": label
+  // notes, then pending events sealed early, then remembered ids are
+  // trimmed; never what decides a score or a taint).
   ApplyResult Apply(AccountState& state, const Event& event) const;
 
   // The account's risk as of `as_of`.

@@ -71,7 +71,7 @@ TEST(Config, KnobPathsAreUniqueAndOnlyWhereARuleUsesThem) {
   EXPECT_FALSE(paths.count("scoring.rules.mfa_removed.window"));
   EXPECT_FALSE(paths.count("scoring.rules.reset_burst.max_speed_kmh"));
   EXPECT_EQ(paths.size(), 12u + 10 * 3 + 6 /*windows*/ + 3 /*counts*/ + 2 +
-                              7 * 3 + 2);
+                              7 * 3 + 2 + 1 /*max_state_bytes*/);
 }
 
 TEST(Config, KnobTargetsWriteIntoTheConfig) {
