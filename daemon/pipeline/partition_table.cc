@@ -44,15 +44,21 @@ std::vector<PartitionStatus> PartitionTable::Statuses() const {
   out.reserve(slots_.size());
   for (const auto& slot : slots_) {
     const auto status = slot->status.load();
-    out.push_back(status == PartitionStatus::kActive && slot->catching_up.load() ? PartitionStatus::kRestoring : status);
+    const bool held_back = slot->catching_up.load() || slot->changelog_blocked.load();
+    out.push_back(status == PartitionStatus::kActive && held_back ? PartitionStatus::kRestoring : status);
   }
   return out;
+}
+
+bool PartitionTable::ChangelogBlocked(int32_t partition) const {
+  return partition >= 0 && partition < partition_count() && slots_[partition]->changelog_blocked.load();
 }
 
 bool PartitionTable::Serving(int32_t partition) const {
   if (partition < 0 || partition >= partition_count()) return false;
   const auto& slot = *slots_[partition];
-  return slot.status.load() == PartitionStatus::kActive && !slot.catching_up.load();
+  return slot.status.load() == PartitionStatus::kActive && !slot.catching_up.load() &&
+         !slot.changelog_blocked.load();
 }
 
 }  // namespace riskd::pipeline

@@ -38,6 +38,9 @@ class PartitionTable {
     // (it already answered from state this one is still re-deriving):
     // processed, not served yet.
     std::atomic<bool> catching_up{false};
+    // kActive, but a changelog record of it could not be published (see
+    // Publisher::BlockedChangelogs): processed, not served, until revoked.
+    std::atomic<bool> changelog_blocked{false};
   };
 
   explicit PartitionTable(int32_t partition_count);
@@ -49,10 +52,12 @@ class PartitionTable {
   void set_status(int32_t partition, PartitionStatus status);
   // Partitions whose status is `status`.
   std::vector<int32_t> With(PartitionStatus status) const;
-  // Processed and answered from here: kActive and not catching up.
+  // Processed and answered from here: kActive, not catching up, changelog
+  // not blocked.
   bool Serving(int32_t partition) const;
+  bool ChangelogBlocked(int32_t partition) const;
   // Every partition's status, index = partition; a partition catching up
-  // is reported kRestoring (not served yet).
+  // or with a blocked changelog is reported kRestoring (not served).
   std::vector<PartitionStatus> Statuses() const;
 
  private:

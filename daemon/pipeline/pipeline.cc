@@ -16,7 +16,11 @@ constexpr auto kFirstSweepAfter = std::chrono::seconds(30);
 constexpr auto kHandOverWait = std::chrono::seconds(3);
 constexpr auto kRecommitEvery = std::chrono::seconds(5);
 
-Error Unavailable(int32_t partition, PartitionStatus status) {
+Error Unavailable(int32_t partition, PartitionStatus status, const PartitionTable& table) {
+  if (table.ChangelogBlocked(partition)) {
+    return Error{"unavailable", "partition " + std::to_string(partition) +
+                                    " is not served: its changelog cannot be published"};
+  }
   return Error{"unavailable", "partition " + std::to_string(partition) + " is " + StatusName(status) +
                                   " on this instance"};
 }
@@ -427,6 +431,7 @@ void Pipeline::OnRevoked(const std::vector<kafka::TopicPartition>& revoked, bool
       if (slot->status.load() == PartitionStatus::kActive) hand_over.insert(p);
       slot->status = PartitionStatus::kNotOwned;
       slot->catching_up = false;
+      slot->changelog_blocked = false;
     }
   }
   // A clean revoke publishes the partitions' changelog backlog first (a
@@ -512,12 +517,27 @@ void Pipeline::Housekeeping() {
     const int64_t lag = std::max<int64_t>(0, *hw - std::max<int64_t>(next, 0));
     max_lag = std::max(max_lag, lag);
   }
+  // Changelogs stopped at a record that cannot be published: a handoff
+  // would revert the partition's accounts to older state, so it is not
+  // served (Publisher, "never dropped").
+  std::string blocked;
+  for (const auto& [p, reason] : deps_.publisher->BlockedChangelogs()) {
+    auto* slot = table_->slot(p);
+    if (!slot || slot->status.load() != PartitionStatus::kActive) continue;
+    if (!slot->changelog_blocked.exchange(true)) {
+      log::Error("pipeline", "partition not served: its changelog cannot be published",
+                 {{"partition", std::to_string(p)}, {"reason", reason}});
+    }
+    if (blocked.empty()) blocked = "partition " + std::to_string(p) + " not served: a changelog record cannot be published (" + reason + ")";
+  }
   PipelineReadiness r{true, "ok"};
   const auto stale = table_->With(PartitionStatus::kStale);
   const auto checking = table_->With(PartitionStatus::kChecking);
   const auto restoring = table_->With(PartitionStatus::kRestoring);
   if (!write_retry_.empty()) {
     r = {false, "state writes failing; retrying"};
+  } else if (!blocked.empty()) {
+    r = {false, blocked};
   } else if (!stale.empty()) {
     r = {false, "partition " + std::to_string(stale.front()) +
                     " assigned without its state and not restorable from the changelog (stale); refusing it"};
@@ -611,7 +631,7 @@ Result<int32_t> Pipeline::ResolvePartition(std::string_view account_id, bool* fo
     }
   }
   if (serving) return p;  // never seen; its partition is ours
-  return Unavailable(p, table_->Statuses()[p]);
+  return Unavailable(p, table_->Statuses()[p], *table_);
 }
 
 Result<std::optional<scoring::AccountState>> Pipeline::ReadAccount(std::string_view account_id) {
@@ -653,7 +673,7 @@ Result<scoring::EpochMicros> Pipeline::ApplyLabel(std::string_view account_id, s
   if (!p) return p.error();
   auto* slot = table_->slot(*p);
   std::lock_guard lock(slot->mu);
-  if (!table_->Serving(*p)) return Unavailable(*p, table_->Statuses()[*p]);
+  if (!table_->Serving(*p)) return Unavailable(*p, table_->Statuses()[*p], *table_);
   const auto now = deps_.clock->NowMicros();
   // A synthetic, unique event id: labels sit in event-time order like events.
   const std::string id = "label-" + std::to_string(now) + "-" + std::to_string(label_seq_.fetch_add(1));

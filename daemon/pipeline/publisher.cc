@@ -13,6 +13,21 @@ uint64_t Token(int32_t partition, uint64_t seq) { return (static_cast<uint64_t>(
 int32_t TokenPartition(uint64_t token) { return static_cast<int32_t>(token >> 48); }
 uint64_t TokenSeq(uint64_t token) { return token & ((uint64_t{1} << 48) - 1); }
 
+// Delivery failures that no retry can fix: the record itself is refused
+// (size, validity) or the producer may not write the topic. Everything else
+// (timeouts, brokers down, leader changes) heals on its own.
+bool PermanentFailure(std::string_view reason) {
+  static constexpr std::string_view kPermanent[] = {
+      "too_large",          "msg_size_too_large",        "record_list_too_large",
+      "invalid_record",     "invalid_msg",               "invalid_msg_size",
+      "corrupt_message",    "topic_authorization_failed", "cluster_authorization_failed",
+      "invalid_required_acks", "policy_violation"};
+  for (std::string_view r : kPermanent) {
+    if (reason == r) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Publisher::Publisher(store::StateStore& store, metrics::Metrics& metrics, PublisherOptions options)
@@ -73,11 +88,33 @@ void Publisher::OpenChangelog(int32_t partition) {
 void Publisher::CloseChangelog(int32_t partition) {
   std::lock_guard lock(gate_mu_);
   changelog_open_.erase(partition);
+  changelog_blocked_.erase(partition);
 }
 
 bool Publisher::ChangelogOpen(int32_t p) const {
   std::lock_guard lock(gate_mu_);
   return changelog_open_.count(p) != 0;
+}
+
+bool Publisher::ChangelogProducible(int32_t p) const {
+  std::lock_guard lock(gate_mu_);
+  return changelog_open_.count(p) != 0 && changelog_blocked_.count(p) == 0;
+}
+
+std::map<int32_t, std::string> Publisher::BlockedChangelogs() const {
+  std::lock_guard lock(gate_mu_);
+  return changelog_blocked_;
+}
+
+void Publisher::BlockChangelog(int32_t p, std::string_view reason, std::string_view error) {
+  {
+    std::lock_guard lock(gate_mu_);
+    if (changelog_open_.count(p) == 0 || !changelog_blocked_.emplace(p, std::string(reason)).second) return;
+  }
+  log::Error("publisher",
+             "changelog record cannot be published; the partition's changelog stops here and the partition is "
+             "not served until it is reassigned or riskd restarts",
+             {{"partition", std::to_string(p)}, {"reason", reason}, {"error", error}});
 }
 
 void Publisher::OnDelivery(uint64_t token, std::string_view error) { OnDeliveryReport(token, error, "unknown", -1); }
@@ -90,8 +127,10 @@ void Publisher::OnDeliveryReport(uint64_t token, std::string_view error, std::st
   const uint64_t seq = TokenSeq(token);
   if (kind != Kind::kChangelog) plain_in_flight_[p].erase(seq);
   if (!error.empty()) {
-    // Produce it again on the next pass (a repeat is allowed, a gap is not).
+    // Produce it again on the next pass (a repeat is allowed, a gap is not);
+    // a changelog record that can never be delivered stops its changelog.
     metrics_.ProduceError(reason);
+    if (kind == Kind::kChangelog && PermanentFailure(reason)) BlockChangelog(p, reason, error);
     failures_log_.Warn(reason, "delivery failed; will retry", {{"reason", reason}, {"error", error}});
     auto& c = kind == Kind::kChangelog ? changelog_cursor_[p] : cursor_[p];
     c = std::min(c, seq - 1);
@@ -117,6 +156,14 @@ bool Publisher::ProduceOne(int32_t p, const store::OutboxItem& item, Kind kind, 
   const uint64_t token = Token(p, item.seq);
   const auto& e = item.entry;
   auto s = producer_->Produce(e.topic, e.key, e.value, e.headers, token, e.partition, e.tombstone);
+  if (!s && kind == Kind::kChangelog && PermanentFailure(s.error().code)) {
+    // Dropping it would let a restore (a handoff) silently revert the
+    // account: keep it, stop this changelog, stop serving the partition.
+    metrics_.ProduceError(s.error().code);
+    BlockChangelog(p, s.error().code,
+                   s.error().message + " (key " + e.key + ", " + std::to_string(e.value.size()) + " bytes)");
+    return false;
+  }
   if (!s && s.error().code == "too_large") {
     // It can never be sent: blocking the outbox behind it would stop
     // every later update. Counted, logged, dropped.
@@ -162,7 +209,7 @@ bool Publisher::ProduceSome() {
     }
     // Pass 2: changelog records, behind every earlier update of the
     // partition, and only while the partition's changelog is open.
-    if (!has_changelog || !ChangelogOpen(p) || in_flight_.size() >= options_.max_in_flight) continue;
+    if (!has_changelog || !ChangelogProducible(p) || in_flight_.size() >= options_.max_in_flight) continue;
     room = std::min(options_.read_batch, options_.max_in_flight - in_flight_.size());
     items = store_.ReadOutbox(p, changelog_cursor_[p], room);
     if (!items) continue;

@@ -18,6 +18,18 @@
 // Delivery reports of changelog records advance the partition's changelog
 // checkpoint, written with the deletion of the delivered entries.
 //
+// A changelog record is never dropped. One that fails permanently (larger
+// than message.max.bytes, an invalid record, no authorization on the topic)
+// stays in the outbox, the partition's changelog stops there, and the
+// partition is reported in BlockedChangelogs(): the pipeline stops serving
+// it (a later owner restored from the changelog would not have the
+// account's latest state). Counted in riskd_produce_errors_total{reason}.
+// It is tried again once the partition's changelog is reopened (after a
+// reassignment or a restart with, say, a larger message.max.bytes).
+// RiskUpdates and dead letters that can never be sent are still dropped,
+// counted and logged: nothing is restored from them, and blocking the
+// outbox behind them would stop every later update.
+//
 // Runs its own thread, so a slow or absent broker never blocks the poll loop;
 // the loop pauses consumption instead when Unpublished() grows too large.
 #pragma once
@@ -77,6 +89,11 @@ class Publisher final : public kafka::DeliveryListener {
   void OpenChangelog(int32_t partition);
   void CloseChangelog(int32_t partition);
 
+  // Partitions whose changelog is stopped at a record that failed
+  // permanently -> the failure's reason. Cleared by CloseChangelog.
+  // Thread-safe.
+  std::map<int32_t, std::string> BlockedChangelogs() const;
+
   // Outbox entries committed and not yet acknowledged (estimate).
   int64_t Unpublished() const { return unpublished_.load(); }
 
@@ -96,6 +113,7 @@ class Publisher final : public kafka::DeliveryListener {
   // RiskUpdates and dead letters of `p` with a sequence below `seq` are all delivered.
   bool PlainDeliveredBefore(int32_t p, uint64_t seq) const;
   bool ChangelogOpen(int32_t p) const;
+  bool ChangelogProducible(int32_t p) const;  // open and not blocked
   void DeleteDelivered();
 
   store::StateStore& store_;
@@ -110,8 +128,13 @@ class Publisher final : public kafka::DeliveryListener {
   std::condition_variable wake_;
   bool woken_ = false;
 
+  // A changelog record of `p` failed for good: stop its changelog there.
+  // `error`: the failure, for the log.
+  void BlockChangelog(int32_t p, std::string_view reason, std::string_view error);
+
   mutable std::mutex gate_mu_;
   std::set<int32_t> changelog_open_;
+  std::map<int32_t, std::string> changelog_blocked_;  // guarded by gate_mu_
 
   // Publisher thread only (delivery reports arrive on it, inside Poll).
   std::map<int32_t, uint64_t> cursor_;            // partition -> highest seq scanned for updates/dead letters
