@@ -7,6 +7,7 @@
 #include "scoring/account_state.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "scoring/internal/byte_io.h"
 
@@ -26,6 +27,18 @@ constexpr std::size_t kMaxSeen = 1'000'000;
 constexpr std::size_t kMaxFamiliar = 1024;
 constexpr std::size_t kMaxMarks = 1000;
 constexpr std::size_t kMaxEvidence = 1001;
+
+// Doubles feed distances and scores: a stored NaN, infinity or impossible
+// coordinate (never written by Engine; only corruption or forgery) would
+// make answers non-reproducible (NaN != NaN) and slip past every threshold.
+// Found by tests/fuzz/account_state_fuzz.
+double ReadDouble(ByteReader& r, double min, double max) {
+  const double v = r.Double();
+  if (!(v >= min && v <= max)) r.Fail();
+  return v;
+}
+double ReadLatitude(ByteReader& r) { return ReadDouble(r, -90.0, 90.0); }
+double ReadLongitude(ByteReader& r) { return ReadDouble(r, -180.0, 180.0); }
 
 void WriteMark(ByteWriter& w, const Mark& m) {
   w.I64(m.at);
@@ -94,8 +107,8 @@ Event ReadEvent(ByteReader& r) {
   if (asn > UINT32_MAX) r.Fail();
   e.asn = static_cast<std::uint32_t>(asn);
   e.has_location = r.Bool();
-  e.latitude = r.Double();
-  e.longitude = r.Double();
+  e.latitude = ReadLatitude(r);
+  e.longitude = ReadLongitude(r);
   e.success = r.Bool();
   e.reset_stage = r.Enum8<ResetStage>(2);
   e.reset_channel = r.Enum8<ResetChannel>(3);
@@ -176,8 +189,8 @@ Summary ReadSummary(ByteReader& r) {
   if (r.Bool()) {
     Located l;
     l.at = r.Time();
-    l.latitude = r.Double();
-    l.longitude = r.Double();
+    l.latitude = ReadLatitude(r);
+    l.longitude = ReadLongitude(r);
     l.event_id = r.String(kMaxIdBytes);
     s.last_located_login = std::move(l);
   }
@@ -185,7 +198,7 @@ Summary ReadSummary(ByteReader& r) {
     if (!r.Bool()) continue;
     StoredFiring firing;
     firing.fired_at = r.Time();
-    firing.points = r.Double();
+    firing.points = ReadDouble(r, 0.0, std::numeric_limits<double>::max());
     firing.event_ids.resize(r.Count(kMaxEvidence));
     for (std::string& id : firing.event_ids) id = r.String(kMaxIdBytes);
     firing.detail = r.String(kMaxTextBytes);

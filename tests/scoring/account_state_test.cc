@@ -2,12 +2,23 @@
 // rejected without crashing.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
+#include <string_view>
 
 #include "tests/scoring/test_util.h"
 
 namespace riskd::scoring::test {
 namespace {
+
+// Bytes from lower-case hex.
+std::string FromHex(std::string_view hex) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+  }
+  return out;
+}
 
 // A state that exercises every part of the format.
 AccountState RichState() {
@@ -140,6 +151,49 @@ TEST(AccountStateFormat, HostileStreamStaysBounded) {
   // 256 pending events dominate: ~100-byte ids, contexts, notes cut to 1 KiB.
   EXPECT_LT(largest, 256u * 1400u);
   EXPECT_TRUE(AccountState::Parse(s.Serialize()).ok());
+}
+
+// Found by tests/fuzz/account_state_fuzz: a pending event whose latitude
+// bytes are a NaN parsed, and the parsed state then differed from itself
+// (NaN != NaN) and would have fed NaN into impossible_travel. Non-finite
+// doubles and impossible coordinates are malformed now.
+TEST(AccountStateFormat, NonFiniteOrImpossibleDoublesAreRejected) {
+  const std::string reproducer = FromHex(
+      "524b530180a0eedde7d4b006000000018090d1ecccd4b0060772657365742d31000000000000"
+      "000000000000000000000000000000000000000000000000400000000000000000ffffffff00"
+      "ffffffffff01ffffffffffffffffff01ffffffffffffffffff01ffffffffffffffffff01ffff"
+      "ffffffffffffff01ffffffffffffffffff01ffffffffffffffffff01000203652d328084d29c"
+      "e7d4b0060003642d310e3230332e302e3131332e302f3234f4f7030000000000000000000000"
+      "0000000000000000000000000000000000000003652d3280a0eed5e7d4b0060003642d320e32"
+      "30332e302e3131332e302f3234f4f703000000f6ffffffffffffff0000000000000000000000"
+      "00000000000000000234120000000000009cd4b080e7d28406efcdab000000000080a0eed5e7"
+      "d4b006");
+  auto parsed = AccountState::Parse(reproducer);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().code, "malformed_state");
+
+  auto rejects = [](AccountState s) {
+    auto r = AccountState::Parse(s.Serialize());
+    return !r.ok() && r.error().code == "malformed_state";
+  };
+  const AccountState rich = RichState();
+  ASSERT_TRUE(rich.sealed.last_located_login.has_value());
+  ASSERT_FALSE(rich.pending.empty());
+  AccountState s = rich;
+  s.pending.front().latitude = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_TRUE(rejects(s));
+  s = rich;
+  s.pending.front().longitude = 180.5;
+  EXPECT_TRUE(rejects(s));
+  s = rich;
+  s.sealed.last_located_login->latitude = std::numeric_limits<double>::infinity();
+  EXPECT_TRUE(rejects(s));
+  s = rich;
+  for (auto& f : s.sealed.firings) {
+    if (f) f->points = -std::numeric_limits<double>::infinity();
+  }
+  EXPECT_TRUE(rejects(s));
+  EXPECT_FALSE(rejects(rich));
 }
 
 TEST(AccountStateFormat, OverlongTextsAreCutSoTheStateStillParses) {
