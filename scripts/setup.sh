@@ -6,6 +6,8 @@ set -euo pipefail
 PACKAGES=(
   # toolchain
   g++ cmake ninja-build ccache pkg-config git
+  # fuzzing (scripts/fuzz.sh): clang, libFuzzer, llvm-symbolizer
+  clang-14 libfuzzer-14-dev llvm-14
   # libraries
   libboost-dev libboost-system-dev librdkafka-dev librocksdb-dev
   prometheus-cpp-dev libprotobuf-dev protobuf-compiler libyaml-cpp-dev

@@ -15,6 +15,10 @@ namespace {
 
 constexpr const char* kRedacted = "<redacted>";
 
+// A map entry of Tree. Not a std::pair: a vector of pairs holding the
+// still incomplete Tree does not compile with clang and libstdc++.
+struct TreeEntry;
+
 struct Tree {
   enum class Type {
     kString,  // quoted in YAML and JSON
@@ -27,28 +31,39 @@ struct Tree {
   Type type = Type::kMap;
   std::string text;
   std::vector<Tree> items;                          // kList
-  std::vector<std::pair<std::string, Tree>> entries;  // kMap, in order
+  std::vector<TreeEntry> entries;  // kMap, in order
 
-  static Tree Scalar(Type type, std::string text) {
-    Tree t;
-    t.type = type;
-    t.text = std::move(text);
-    return t;
-  }
-  static Tree List() {
-    Tree t;
-    t.type = Type::kList;
-    return t;
-  }
-
-  Tree& Child(const std::string& name) {
-    for (auto& [key, child] : entries) {
-      if (key == name) return child;
-    }
-    entries.emplace_back(name, Tree{});
-    return entries.back().second;
-  }
+  static Tree Scalar(Type type, std::string text);
+  static Tree List();
+  Tree& Child(const std::string& name);
 };
+
+struct TreeEntry {
+  TreeEntry(std::string key, Tree value) : first(std::move(key)), second(std::move(value)) {}
+  std::string first;
+  Tree second;
+};
+
+Tree Tree::Scalar(Type type, std::string text) {
+  Tree t;
+  t.type = type;
+  t.text = std::move(text);
+  return t;
+}
+
+Tree Tree::List() {
+  Tree t;
+  t.type = Type::kList;
+  return t;
+}
+
+Tree& Tree::Child(const std::string& name) {
+  for (auto& [key, child] : entries) {
+    if (key == name) return child;
+  }
+  entries.emplace_back(name, Tree{});
+  return entries.back().second;
+}
 
 bool LooksSecret(const std::string& property) {
   for (const char* word : {"password", "secret", "token", "oauthbearer.config", "key.pem", "ssl_key"}) {
