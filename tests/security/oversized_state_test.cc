@@ -125,7 +125,8 @@ TEST_F(OversizedStateTest, AtTheCapsTheChangelogRecordFitsTheBudgetAndARestoreRe
   // A second instance with an empty state directory restores the account.
   auto b = NewRiskd("b", Config());
   b->Start();
-  ASSERT_TRUE(WaitFor([&] { return Count(b->Stderr(), "partition restored") >= kPartitions; }, 180s)) << b->Stderr();
+  // (Only the victim's partition has changelog records to restore.)
+  ASSERT_TRUE(WaitFor([&] { return Count(b->Stderr(), "partition restored") >= 1; }, 180s)) << b->Stderr();
   ASSERT_TRUE(WaitReady(b->http_port(), 60s)) << b->Stderr();
   const auto after = GetRisk(b->http_port(), kVictim, WallNow(), kToken);
   ASSERT_EQ(after.status, 200) << after.body;
